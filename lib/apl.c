@@ -1,0 +1,1 @@
+/* apl.c - placeholder, being written */

@@ -1,0 +1,104 @@
+/*
+ * check_int.h - the check framework the evaluators share (internal).
+ *
+ * check.c owns a running check: its arena, its outstanding DNS queries, the
+ * deadline, the method order (RMX, then SPF) and the result.  An evaluator
+ * (rmx_eval.c, spf_eval.c) is a state machine: its start function starts
+ * the queries it can start, returns, and resumes in the answer functions it
+ * gave to check_query().  It ends by calling check_method_done() exactly
+ * once; after that none of its answer functions is called again (the check
+ * cancels what is still outstanding).
+ *
+ * Data flow: rmx_check_start() copies the request into the arena, parses
+ * the client address and works out the domain to check (RMX.md 2.1 /
+ * RFC 7208 4.3), then starts the first method.  Answers come from the
+ * resolver into check.c's trampoline, which counts them, folds their DNSSEC
+ * status into the result, and calls the evaluator's function.  When a
+ * method ends with "none" and another method follows, check.c starts that
+ * one; otherwise it calls the user's done callback and frees the check.
+ *
+ * Memory: everything a check needs comes from check_alloc(), bounded by
+ * RMX_CHECK_MEMORY_MAX.  When the bound is hit check_alloc returns NULL and
+ * the evaluator ends with temperror (check_fail_nomem).
+ */
+#ifndef RMX_CHECK_INT_H
+#define RMX_CHECK_INT_H
+
+#include <rmx/check.h>
+#include <rmx/resolver.h>
+
+#include "addr.h"
+
+struct rmx_check;
+
+typedef void check_answer_fn(struct rmx_check *chk, void *arg,
+	const struct rmx_dns_answer *answer);
+
+/* What the evaluators may read of a check. */
+struct check_input {
+	struct rmx_config cfg;
+	struct rmx_request req;      /* strings point into the arena */
+	struct rmx_addr client;      /* parsed client address */
+	const char *client_text;     /* req.client_ip as given */
+	const char *helo;            /* "" when none */
+	const char *sender;          /* MAIL FROM as given ("" null sender) */
+	const char *local;           /* local part; "" for "@dom"; NULL when
+	                              * none (null sender, no '@') */
+	const char *domain;          /* domain checked: presentation text, no
+	                              * trailing dot */
+	bool null_sender;            /* MAIL FROM was empty: domain is HELO */
+};
+
+/* The input of a running check (valid until the check ends). */
+const struct check_input *check_input(const struct rmx_check *chk);
+
+/*
+ * Start a DNS query on behalf of the current method.  fn(chk, arg, answer)
+ * is called once with the answer, from the resolver's process(); never
+ * after the method has ended.  Returns 0, or -1 when the query could not be
+ * started (then the answer function is called with status RMX_DNS_FAIL from
+ * the next process() round, so callers have a single path).
+ */
+int check_query(struct rmx_check *chk, const char *name, uint16_t qtype,
+	check_answer_fn *fn, void *arg);
+
+/* Queries of this check still waiting for an answer. */
+unsigned check_pending(const struct rmx_check *chk);
+
+/* Arena allocation, zeroed; NULL when the per-check bound is reached. */
+void *check_alloc(struct rmx_check *chk, size_t size);
+char *check_strdup(struct rmx_check *chk, const char *s);
+char *check_strndup(struct rmx_check *chk, const char *s, size_t n);
+
+/*
+ * End the current method with a result.  entry: the deciding entry or
+ * mechanism as text (may be NULL or ""); reason: printf format for a
+ * person.  Text is copied into the result, made printable, and cut at the
+ * result's bounds.  domain (may be NULL: the checked domain) names the
+ * domain whose policy decided.  After this call the method must not touch
+ * the check again except to return.
+ */
+void check_method_done(struct rmx_check *chk, enum rmx_result result,
+	const char *domain, const char *entry, const char *reason_fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* Set the SPF explanation (fail results); copied, made printable. */
+void check_set_explanation(struct rmx_check *chk, const char *text);
+
+/* Add to the lookup-term counter shown in the result (limits themselves
+ * are the evaluator's business). */
+void check_count_lookup(struct rmx_check *chk);
+
+/* End the method with temperror because the memory bound was reached. */
+void check_fail_nomem(struct rmx_check *chk);
+
+/* Entry points of the methods (rmx_eval.c, spf_eval.c). */
+void rmx_eval_start(struct rmx_check *chk);
+void spf_eval_start(struct rmx_check *chk);
+
+/* RFC 7208 4.3 domain validity: at least two labels, labels 1-63 octets,
+ * at most 253 octets (trailing dot not counted), top label not all digits.
+ * Returns NULL when valid, else a static reason ("empty label"). */
+const char *check_domain_invalid(const char *domain);
+
+#endif

@@ -1,0 +1,1 @@
+/* hex.c - placeholder, being written */

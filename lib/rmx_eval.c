@@ -1,0 +1,1 @@
+/* rmx_eval.c - placeholder, being written */

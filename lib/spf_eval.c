@@ -1,0 +1,1 @@
+/* spf_eval.c - placeholder, being written */

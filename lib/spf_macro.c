@@ -1,0 +1,1 @@
+/* spf_macro.c - placeholder, being written */

@@ -1,0 +1,1 @@
+/* unbound.c - placeholder, being written */

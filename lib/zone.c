@@ -1,0 +1,1 @@
+/* zone.c - placeholder, being written */

@@ -1,0 +1,3 @@
+/* cmd_suite.c - placeholder, being written */
+#include "cli.h"
+int cmd_suite(int argc, char **argv) { (void)argc; (void)argv; return cli_usage(NULL, "not built yet"); }
