@@ -56,8 +56,16 @@ const struct check_input *check_input(const struct rmx_check *chk);
  * Start a DNS query on behalf of the current method.  fn(chk, arg, answer)
  * is called once with the answer, from the resolver's process(); never
  * after the method has ended.  Returns 0, or -1 when the query could not be
- * started (then the answer function is called with status RMX_DNS_FAIL from
- * the next process() round, so callers have a single path).
+ * started: then the method has already been ended with temperror (or had
+ * ended before), and the caller just returns.
+ *
+ * Every check_* call is harmless after the method has ended: queries are
+ * refused (-1), results ignored.  The check is finished (done callback,
+ * memory freed) only when control returns to check.c, so an evaluator may
+ * still read its own state after ending the method.
+ *
+ * name is presentation text: a caller building it from outside text must
+ * escape '\\', blanks and non-printable octets (check_escape_label).
  */
 int check_query(struct rmx_check *chk, const char *name, uint16_t qtype,
 	check_answer_fn *fn, void *arg);
@@ -91,6 +99,15 @@ void check_count_lookup(struct rmx_check *chk);
 
 /* End the method with temperror because the memory bound was reached. */
 void check_fail_nomem(struct rmx_check *chk);
+
+/*
+ * Append text[0..len) to out (cap octets, NUL-terminated) as ONE label's
+ * presentation form: '.' and '\\' escaped, and every octet that is not a
+ * printable ASCII letter, digit or one of "-_+=/" and "*" written \DDD.  Returns
+ * the new string length, or (size_t)-1 when it does not fit.
+ */
+size_t check_escape_label(const char *text, size_t len, char *out,
+	size_t cap);
 
 /* Entry points of the methods (rmx_eval.c, spf_eval.c). */
 void rmx_eval_start(struct rmx_check *chk);

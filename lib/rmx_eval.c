@@ -1,1 +1,760 @@
-/* rmx_eval.c - placeholder, being written */
+/*
+ * rmx_eval.c - the RMX check (RMX.md 2-3) as an asynchronous state machine.
+ *
+ * The walk: look up the RMX RRset of the sender domain D, validate every RR
+ * as a whole (malformed -> permerror before any entry is tried), then walk
+ * the entries in order; the first entry that matches decides.
+ *
+ * Parallel by design: as soon as the record is known, the lookups of every
+ * entry the walk may reach are started together (up to the first entry
+ * that matches without DNS, and no more than the lookup limit), so a check
+ * takes as long as its longest chain of dependent lookups (mx -> MX hosts ->
+ * addresses; member -> PTR -> addresses; fulladdr -> mailbox record -> its
+ * entries).  The walk itself stays strictly in order: it decides at entry k
+ * only when entries 1..k-1 are known not to match, and a failed lookup
+ * there ends the check in temperror (RMX.md 2.5).  The lookup limit counts
+ * entries as the walk reaches them, not as they were prefetched.
+ *
+ * A per-mailbox record (fulladdr, RMX.md 3) is a second walk with the same
+ * machinery; when it exists, its verdict is the check's.
+ *
+ * Memory: the record, steps and sub-queries live in the check's arena.
+ */
+#include "check_int.h"
+
+#include <rmx/name.h>
+#include <rmx/record.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#define RMX_MAX_LOOKUPS 10   /* lookup entries per check (RMX.md 2) */
+#define RMX_MAX_MX_HOSTS 10  /* MX hosts of one mx entry */
+#define RMX_MAX_PTR_NAMES 10 /* PTR names a member entry looks at */
+
+enum step_state {
+	STEP_IDLE,     /* not started */
+	STEP_PENDING,  /* lookups in flight */
+	STEP_NOMATCH,
+	STEP_MATCH,
+	STEP_FAILED,   /* a lookup timed out or failed, nothing matched */
+	STEP_LIMIT,    /* permerror: too many MX hosts, malformed sub-record */
+	STEP_MAILBOX,  /* fulladdr: the mailbox record exists, walk it */
+};
+
+struct walk;
+
+struct step {
+	struct walk *walk;
+	struct rmx_entry e;
+	enum step_state state;
+	bool counted;          /* counted against the lookup limit */
+	bool deny;             /* the match denies (negation, apl XOR) */
+	unsigned outstanding;  /* sub-queries in flight */
+	bool sub_failed;       /* one of them failed */
+	char detail[300];      /* what matched or failed, for the reason */
+	struct walk *mailbox;  /* fulladdr: the per-mailbox walk */
+};
+
+struct walk {
+	struct rmx_check *chk;
+	struct rmx_eval *ev;
+	bool is_mailbox;
+	const char *owner;     /* name whose record this is (text, no dot) */
+	uint8_t *rdata;        /* concatenated RDATA of the RRset */
+	size_t rdlen;
+	struct step *steps;
+	size_t nsteps;
+	size_t pos;            /* next step the walk decides on */
+	bool active;           /* the walk is the one deciding */
+};
+
+struct rmx_eval {
+	struct rmx_check *chk;
+	const struct check_input *in;
+	uint8_t dwire[RMX_NAME_MAXWIRE]; /* D in wire form, for member */
+	size_t dwirelen;
+	unsigned lookups;      /* lookup entries reached by the walk */
+	struct walk *outer;
+};
+
+/* A sub-query of a step: an address lookup of a host, MX host or PTR name. */
+struct subq {
+	struct step *step;
+	char name[RMX_NAME_MAXTEXT];
+};
+
+static void advance(struct walk *w);
+static void start_step(struct step *s);
+
+static uint16_t addr_qtype(const struct rmx_eval *ev)
+{
+	return ev->in->client.family == 4 ? RMX_RR_A : RMX_RR_AAAA;
+}
+
+static const char *failure_word(const struct rmx_dns_answer *a)
+{
+	return a->status == RMX_DNS_TIMEOUT ? "timed out" :
+	       a->dnssec == RMX_DNSSEC_BOGUS ? "failed DNSSEC validation" :
+	       "failed";
+}
+
+/* Entry data as a wire name to text (the data of host/apl/mx entries was
+ * validated with the record). */
+static void entry_name_text(const struct rmx_entry *e, char *buf, size_t cap)
+{
+	if (rmx_name_to_text(e->data, e->len, buf, cap, NULL) != RMX_OK)
+		snprintf(buf, cap, "(unprintable name)");
+}
+
+/* A step's state changed: let the walk go on if it waits for this step. */
+static void step_settled(struct step *s)
+{
+	if (s->walk->active)
+		advance(s->walk);
+}
+
+/* ---- host, mx hosts, member names: address lookups ---- */
+
+static void on_address(struct rmx_check *chk, void *arg,
+	const struct rmx_dns_answer *a)
+{
+	struct subq *sq = arg;
+	struct step *s = sq->step;
+	struct rmx_eval *ev = s->walk->ev;
+	size_t i;
+
+	s->outstanding--;
+	if (s->state != STEP_PENDING)
+		return;
+	if (a->status == RMX_DNS_OK) {
+		for (i = 0; i < a->count; i++) {
+			if (rmx_addr_equal_rdata(&ev->in->client,
+				    a->rr[i].rdata, a->rr[i].rdlen)) {
+				s->state = STEP_MATCH;
+				snprintf(s->detail, sizeof(s->detail),
+					"an address of %s", sq->name);
+				step_settled(s);
+				return;
+			}
+		}
+	} else if (a->status == RMX_DNS_TIMEOUT ||
+		   a->status == RMX_DNS_FAIL) {
+		if (!s->sub_failed)
+			snprintf(s->detail, sizeof(s->detail),
+				"the %s lookup of %s %s",
+				addr_qtype(ev) == RMX_RR_A ? "A" : "AAAA",
+				sq->name, failure_word(a));
+		s->sub_failed = true;
+	}
+	if (s->outstanding == 0) {
+		s->state = s->sub_failed ? STEP_FAILED : STEP_NOMATCH;
+		step_settled(s);
+	}
+	(void)chk;
+}
+
+static int query_address(struct step *s, const char *name)
+{
+	struct rmx_check *chk = s->walk->chk;
+	struct subq *sq = check_alloc(chk, sizeof(*sq));
+
+	if (sq == NULL) {
+		check_fail_nomem(chk);
+		return -1;
+	}
+	sq->step = s;
+	snprintf(sq->name, sizeof(sq->name), "%s", name);
+	s->outstanding++;
+	if (check_query(chk, name, addr_qtype(s->walk->ev), on_address,
+		    sq) != 0) {
+		s->outstanding--;
+		return -1;
+	}
+	return 0;
+}
+
+/* Answer of a lookup that has no hosts to try: NXDOMAIN/NODATA is no
+ * match, a failure is a failed step.  Returns true when it settled. */
+static bool settle_without_data(struct step *s, const char *what,
+	const char *name, const struct rmx_dns_answer *a)
+{
+	if (a->status == RMX_DNS_OK)
+		return false;
+	if (a->status == RMX_DNS_TIMEOUT || a->status == RMX_DNS_FAIL) {
+		s->state = STEP_FAILED;
+		snprintf(s->detail, sizeof(s->detail), "the %s lookup of %s %s",
+			what, name, failure_word(a));
+	} else {
+		s->state = STEP_NOMATCH;
+	}
+	step_settled(s);
+	return true;
+}
+
+/* ---- mx ---- */
+
+static void on_mx(struct rmx_check *chk, void *arg,
+	const struct rmx_dns_answer *a)
+{
+	struct subq *sq = arg;
+	struct step *s = sq->step;
+	char hosts[RMX_MAX_MX_HOSTS][RMX_NAME_MAXTEXT];
+	size_t nhosts = 0, i;
+
+	s->outstanding--;
+	if (settle_without_data(s, "MX", sq->name, a))
+		return;
+	for (i = 0; i < a->count; i++) {
+		const struct rmx_dns_rr *rr = &a->rr[i];
+		size_t namelen;
+
+		if (rr->rdlen < 3 || rmx_name_wire_check(rr->rdata + 2,
+			    rr->rdlen - 2, &namelen, NULL) != RMX_OK ||
+		    namelen != rr->rdlen - 2) {
+			s->state = STEP_FAILED;
+			snprintf(s->detail, sizeof(s->detail),
+				"the MX answer for %s is malformed", sq->name);
+			step_settled(s);
+			return;
+		}
+		if (namelen == 1)
+			continue; /* null MX (RFC 7505): no host */
+		if (nhosts == RMX_MAX_MX_HOSTS) {
+			s->state = STEP_LIMIT;
+			snprintf(s->detail, sizeof(s->detail),
+				"%s has more than %d MX hosts", sq->name,
+				RMX_MAX_MX_HOSTS);
+			step_settled(s);
+			return;
+		}
+		rmx_name_to_text(rr->rdata + 2, namelen, hosts[nhosts],
+			sizeof(hosts[nhosts]), NULL);
+		nhosts++;
+	}
+	if (nhosts == 0) {
+		s->state = STEP_NOMATCH;
+		step_settled(s);
+		return;
+	}
+	for (i = 0; i < nhosts; i++)
+		if (query_address(s, hosts[i]) != 0)
+			return;
+	(void)chk;
+}
+
+/* ---- member ---- */
+
+static int reverse_name(const struct rmx_addr *a, char *buf, size_t cap)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 0;
+	int i;
+
+	if (a->family == 4)
+		return snprintf(buf, cap, "%u.%u.%u.%u.in-addr.arpa",
+			a->a[3], a->a[2], a->a[1], a->a[0]) < (int)cap ? 0 : -1;
+	if (cap < 64 + 9)
+		return -1;
+	for (i = 15; i >= 0; i--) {
+		buf[n++] = hex[a->a[i] & 0xf];
+		buf[n++] = '.';
+		buf[n++] = hex[a->a[i] >> 4];
+		buf[n++] = '.';
+	}
+	memcpy(buf + n, "ip6.arpa", 9);
+	return 0;
+}
+
+static void on_ptr(struct rmx_check *chk, void *arg,
+	const struct rmx_dns_answer *a)
+{
+	struct subq *sq = arg;
+	struct step *s = sq->step;
+	struct rmx_eval *ev = s->walk->ev;
+	char names[RMX_MAX_PTR_NAMES][RMX_NAME_MAXTEXT];
+	size_t nnames = 0, i;
+
+	s->outstanding--;
+	if (settle_without_data(s, "PTR", sq->name, a))
+		return;
+	/* RMX.md 1: the first 10 PTR names of the answer, the rest ignored. */
+	for (i = 0; i < a->count && i < RMX_MAX_PTR_NAMES; i++) {
+		const struct rmx_dns_rr *rr = &a->rr[i];
+		size_t namelen;
+
+		if (rmx_name_wire_check(rr->rdata, rr->rdlen, &namelen,
+			    NULL) != RMX_OK || namelen != rr->rdlen) {
+			s->state = STEP_FAILED;
+			snprintf(s->detail, sizeof(s->detail),
+				"the PTR answer for %s is malformed", sq->name);
+			step_settled(s);
+			return;
+		}
+		if (!rmx_name_is_subdomain(rr->rdata, namelen, ev->dwire,
+			    ev->dwirelen))
+			continue;
+		rmx_name_to_text(rr->rdata, namelen, names[nnames],
+			sizeof(names[nnames]), NULL);
+		nnames++;
+	}
+	if (nnames == 0) {
+		s->state = STEP_NOMATCH;
+		step_settled(s);
+		return;
+	}
+	for (i = 0; i < nnames; i++)
+		if (query_address(s, names[i]) != 0)
+			return;
+	(void)chk;
+}
+
+/* ---- apl ---- */
+
+static void on_apl(struct rmx_check *chk, void *arg,
+	const struct rmx_dns_answer *a)
+{
+	struct subq *sq = arg;
+	struct step *s = sq->step;
+	const struct rmx_addr *client = &s->walk->ev->in->client;
+	size_t i;
+
+	s->outstanding--;
+	if (settle_without_data(s, "APL", sq->name, a))
+		return;
+	for (i = 0; i < a->count; i++) {
+		struct rmx_diag diag;
+
+		if (rmx_apl_check(a->rr[i].rdata, a->rr[i].rdlen, &diag) !=
+		    RMX_OK) {
+			s->state = STEP_FAILED;
+			snprintf(s->detail, sizeof(s->detail),
+				"the APL record of %s is malformed: %.200s",
+				sq->name, diag.msg);
+			step_settled(s);
+			return;
+		}
+	}
+	/* RRs in answer order, items in RR order: the first match decides. */
+	for (i = 0; i < a->count; i++) {
+		struct rmx_apl_iter it;
+		struct rmx_apl_item item;
+
+		rmx_apl_iter_init(&it, a->rr[i].rdata, a->rr[i].rdlen);
+		while (rmx_apl_iter_next(&it, &item) == 1) {
+			uint8_t net[16] = {0};
+			int family = item.family == 1 ? 4 :
+				     item.family == 2 ? 6 : 0;
+
+			if (family == 0)
+				continue; /* unknown family: skipped */
+			memcpy(net, item.afd, item.afdlen);
+			if (!rmx_addr_in_prefix(client, family, net,
+				    item.prefix))
+				continue;
+			s->state = STEP_MATCH;
+			s->deny = item.negated != s->e.negated;
+			{
+				struct rmx_addr na = {family, {0}};
+				char at[48];
+
+				memcpy(na.a, net, 16);
+				rmx_addr_to_text(&na, at, sizeof(at));
+				snprintf(s->detail, sizeof(s->detail),
+					"APL item %s%u:%s/%u of %s",
+					item.negated ? "!" : "", item.family,
+					at, item.prefix, sq->name);
+			}
+			step_settled(s);
+			return;
+		}
+	}
+	s->state = STEP_NOMATCH;
+	step_settled(s);
+	(void)chk;
+}
+
+/* ---- fulladdr: the per-mailbox record ---- */
+
+static struct walk *walk_new(struct rmx_eval *ev, bool is_mailbox,
+	const char *owner, const struct rmx_dns_answer *a,
+	struct rmx_diag *diag, size_t *bad_rr);
+static void walk_prefetch(struct walk *w);
+
+static void on_mailbox(struct rmx_check *chk, void *arg,
+	const struct rmx_dns_answer *a)
+{
+	struct subq *sq = arg;
+	struct step *s = sq->step;
+	struct rmx_diag diag;
+	size_t bad_rr;
+
+	s->outstanding--;
+	if (settle_without_data(s, "RMX", sq->name, a))
+		return;
+	s->mailbox = walk_new(s->walk->ev, true, sq->name, a, &diag, &bad_rr);
+	if (s->mailbox == NULL) {
+		if (diag.msg[0] == '\0') {
+			check_fail_nomem(chk);
+			return;
+		}
+		s->state = STEP_LIMIT;
+		snprintf(s->detail, sizeof(s->detail),
+			"the per-mailbox RMX record %s (RR %zu) is malformed: "
+			"%.200s", sq->name, bad_rr + 1, diag.msg);
+		step_settled(s);
+		return;
+	}
+	s->state = STEP_MAILBOX;
+	walk_prefetch(s->mailbox);
+	step_settled(s);
+}
+
+/* The mailbox name L.D: the local part as one label (RMX.md 1, 3).
+ * Returns false when the local part cannot be one label. */
+static bool mailbox_name(const struct rmx_eval *ev, char *buf, size_t cap)
+{
+	const char *local = ev->in->local;
+	size_t n, len;
+
+	if (local == NULL || local[0] == '\0' ||
+	    (len = strlen(local)) > RMX_LABEL_MAX)
+		return false;
+	buf[0] = '\0';
+	n = check_escape_label(local, len, buf, cap);
+	if (n == (size_t)-1 || cap - n < strlen(ev->in->domain) + 2)
+		return false;
+	snprintf(buf + n, cap - n, ".%s", ev->in->domain);
+	/* The whole name must still be a valid wire name (<= 255). */
+	{
+		uint8_t wire[RMX_NAME_MAXWIRE];
+		size_t wl;
+
+		return rmx_name_from_text(buf, strlen(buf), NULL, wire, &wl,
+			NULL) == RMX_OK;
+	}
+}
+
+/* ---- steps ---- */
+
+static int start_lookup(struct step *s, const char *name, uint16_t qtype,
+	check_answer_fn *fn)
+{
+	struct rmx_check *chk = s->walk->chk;
+	struct subq *sq = check_alloc(chk, sizeof(*sq));
+
+	if (sq == NULL) {
+		check_fail_nomem(chk);
+		return -1;
+	}
+	sq->step = s;
+	snprintf(sq->name, sizeof(sq->name), "%s", name);
+	s->state = STEP_PENDING;
+	s->outstanding++;
+	if (check_query(chk, name, qtype, fn, sq) != 0) {
+		s->outstanding--;
+		return -1;
+	}
+	return 0;
+}
+
+/* Decide a step that needs no DNS, or start its lookups. */
+static void start_step(struct step *s)
+{
+	struct rmx_eval *ev = s->walk->ev;
+	const struct check_input *in = ev->in;
+	const struct rmx_entry *e = &s->e;
+	char name[RMX_NAME_MAXTEXT];
+
+	if (s->state != STEP_IDLE)
+		return;
+	s->deny = e->negated;
+	switch (e->type) {
+	case RMX_ENTRY_NONE:
+		s->state = STEP_MATCH;
+		s->deny = true;
+		return;
+	case RMX_ENTRY_IP4:
+	case RMX_ENTRY_IP6:
+		s->state = rmx_addr_in_prefix(&in->client,
+			e->type == RMX_ENTRY_IP4 ? 4 : 6, e->data + 1,
+			e->data[0]) ? STEP_MATCH : STEP_NOMATCH;
+		return;
+	case RMX_ENTRY_TLSFP:
+		s->state = in->req.tls_fp_alg == e->data[0] &&
+			in->req.tls_fp_alg != 0 &&
+			memcmp(in->req.tls_fp, e->data + 1, e->len - 1u) == 0 ?
+			STEP_MATCH : STEP_NOMATCH;
+		return;
+	case RMX_ENTRY_SASL:
+		s->state = in->req.sasl_authenticated ? STEP_MATCH :
+			STEP_NOMATCH;
+		return;
+	case RMX_ENTRY_HOST:
+		entry_name_text(e, name, sizeof(name));
+		start_lookup(s, name, addr_qtype(ev), on_address);
+		return;
+	case RMX_ENTRY_APL:
+		entry_name_text(e, name, sizeof(name));
+		start_lookup(s, name, RMX_RR_APL, on_apl);
+		return;
+	case RMX_ENTRY_MX:
+		if (e->len > 0)
+			entry_name_text(e, name, sizeof(name));
+		else
+			snprintf(name, sizeof(name), "%s", in->domain);
+		start_lookup(s, name, RMX_RR_MX, on_mx);
+		return;
+	case RMX_ENTRY_MEMBER:
+		if (reverse_name(&in->client, name, sizeof(name)) != 0) {
+			s->state = STEP_NOMATCH;
+			return;
+		}
+		start_lookup(s, name, RMX_RR_PTR, on_ptr);
+		return;
+	case RMX_ENTRY_FULLADDR:
+		if (!mailbox_name(ev, name, sizeof(name))) {
+			s->state = STEP_NOMATCH;
+			return;
+		}
+		start_lookup(s, name, in->cfg.rmx_rr_type, on_mailbox);
+		return;
+	default:
+		/* tlsldap, pgp (experimental) and unknown types never match */
+		s->state = STEP_NOMATCH;
+		return;
+	}
+}
+
+/* Start, together, the steps the walk may reach: up to the first entry
+ * that matches without DNS, at most RMX_MAX_LOOKUPS lookup entries. */
+static void walk_prefetch(struct walk *w)
+{
+	unsigned lookups = 0;
+	size_t i;
+
+	for (i = w->pos; i < w->nsteps; i++) {
+		struct step *s = &w->steps[i];
+
+		if (rmx_entry_needs_lookup(s->e.type) &&
+		    ++lookups > RMX_MAX_LOOKUPS)
+			break;
+		start_step(s);
+		if (s->state == STEP_MATCH)
+			break;
+	}
+}
+
+static void entry_text(const struct step *s, char *buf, size_t cap)
+{
+	if (rmx_entry_to_text(&s->e, buf, cap, NULL) != RMX_OK)
+		snprintf(buf, cap, "type%u", s->e.type);
+}
+
+/* The walk reached a deciding step: end the method. */
+static void decide(struct walk *w, struct step *s)
+{
+	struct rmx_check *chk = w->chk;
+	const char *ip = w->ev->in->client_text;
+	const char *rec = w->is_mailbox ? "per-mailbox RMX record" :
+		"RMX record";
+	char et[RMX_ENTRY_MAXTEXT];
+	char via[320] = "";
+
+	entry_text(s, et, sizeof(et));
+	if (s->detail[0] != '\0')
+		snprintf(via, sizeof(via), " (%s)", s->detail);
+	if (s->e.type == RMX_ENTRY_NONE)
+		check_method_done(chk, RMX_RESULT_FAIL, NULL, et,
+			"%s says %s sends no mail (entry none)",
+			w->owner, w->ev->in->domain);
+	else if (s->deny)
+		check_method_done(chk, RMX_RESULT_FAIL, NULL, et,
+			"%s is denied by %s%s in the %s of %s", ip, et, via,
+			rec, w->owner);
+	else
+		check_method_done(chk, RMX_RESULT_PASS, NULL, et,
+			"%s matches %s%s in the %s of %s", ip, et, via, rec,
+			w->owner);
+}
+
+static void advance(struct walk *w)
+{
+	struct rmx_check *chk = w->chk;
+	struct rmx_eval *ev = w->ev;
+	char et[RMX_ENTRY_MAXTEXT];
+
+	for (; w->pos < w->nsteps; w->pos++) {
+		struct step *s = &w->steps[w->pos];
+
+		if (rmx_entry_needs_lookup(s->e.type) && !s->counted) {
+			s->counted = true;
+			check_count_lookup(chk);
+			if (++ev->lookups > RMX_MAX_LOOKUPS) {
+				entry_text(s, et, sizeof(et));
+				check_method_done(chk, RMX_RESULT_PERMERROR,
+					NULL, et,
+					"more than %d lookup entries (RMX.md "
+					"2 limits): %s in the RMX record of %s "
+					"is lookup entry %u", RMX_MAX_LOOKUPS,
+					et, w->owner, ev->lookups);
+				return;
+			}
+		}
+		if (s->state == STEP_IDLE)
+			start_step(s);
+		switch (s->state) {
+		case STEP_IDLE:    /* start_step failed: method ended */
+		case STEP_PENDING:
+			return;
+		case STEP_NOMATCH:
+			continue;
+		case STEP_MATCH:
+			decide(w, s);
+			return;
+		case STEP_FAILED:
+			entry_text(s, et, sizeof(et));
+			check_method_done(chk, RMX_RESULT_TEMPERROR, NULL, et,
+				"%s, needed by %s in the RMX record of %s "
+				"before any entry matched", s->detail, et,
+				w->owner);
+			return;
+		case STEP_LIMIT:
+			entry_text(s, et, sizeof(et));
+			check_method_done(chk, RMX_RESULT_PERMERROR, NULL, et,
+				"%s (entry %s in the RMX record of %s)",
+				s->detail, et, w->owner);
+			return;
+		case STEP_MAILBOX:
+			/* The mailbox record exists: it alone decides. */
+			w->active = false;
+			s->mailbox->active = true;
+			advance(s->mailbox);
+			return;
+		}
+	}
+	check_method_done(chk, RMX_RESULT_FAIL, NULL, NULL,
+		"%s is not in the %s of %s", ev->in->client_text,
+		w->is_mailbox ? "per-mailbox RMX list" : "RMX list", w->owner);
+}
+
+/*
+ * Build a walk from an RMX answer: validate each RR (RMX.md 1), concatenate
+ * them, index the entries.  NULL with diag->msg set when an RR is
+ * malformed (*bad_rr its index), NULL with diag->msg empty when out of
+ * memory.
+ */
+static struct walk *walk_new(struct rmx_eval *ev, bool is_mailbox,
+	const char *owner, const struct rmx_dns_answer *a,
+	struct rmx_diag *diag, size_t *bad_rr)
+{
+	struct rmx_check *chk = ev->chk;
+	struct walk *w;
+	struct rmx_iter it;
+	struct rmx_entry e;
+	size_t i, total = 0, n = 0;
+
+	rmx_diag_clear(diag);
+	*bad_rr = 0;
+	for (i = 0; i < a->count; i++) {
+		if (rmx_rdata_check(a->rr[i].rdata, a->rr[i].rdlen,
+			    is_mailbox ? RMX_RDATA_MAILBOX : 0, diag) !=
+		    RMX_OK) {
+			if (diag->msg[0] == '\0')
+				snprintf(diag->msg, sizeof(diag->msg),
+					"malformed");
+			*bad_rr = i;
+			return NULL;
+		}
+		total += a->rr[i].rdlen;
+	}
+	w = check_alloc(chk, sizeof(*w));
+	if (w == NULL)
+		return NULL;
+	w->chk = chk;
+	w->ev = ev;
+	w->is_mailbox = is_mailbox;
+	w->owner = check_strdup(chk, owner);
+	w->rdata = total > 0 ? check_alloc(chk, total) : NULL;
+	if (w->owner == NULL || (total > 0 && w->rdata == NULL))
+		return NULL;
+	for (i = 0; i < a->count; i++) {
+		memcpy(w->rdata + w->rdlen, a->rr[i].rdata, a->rr[i].rdlen);
+		w->rdlen += a->rr[i].rdlen;
+	}
+	/* Entries never span RRs: each RR was valid on its own, so walking
+	 * the concatenation yields exactly the RRs' entries in order. */
+	rmx_iter_init(&it, w->rdata, w->rdlen);
+	while (rmx_iter_next(&it, &e) == 1)
+		n++;
+	w->steps = n > 0 ? check_alloc(chk, n * sizeof(*w->steps)) : NULL;
+	if (n > 0 && w->steps == NULL)
+		return NULL;
+	rmx_iter_init(&it, w->rdata, w->rdlen);
+	while (w->nsteps < n && rmx_iter_next(&it, &e) == 1) {
+		w->steps[w->nsteps].walk = w;
+		w->steps[w->nsteps].e = e;
+		w->nsteps++;
+	}
+	return w;
+}
+
+static void on_record(struct rmx_check *chk, void *arg,
+	const struct rmx_dns_answer *a)
+{
+	struct rmx_eval *ev = arg;
+	const char *d = ev->in->domain;
+	struct rmx_diag diag;
+	size_t bad_rr;
+
+	switch (a->status) {
+	case RMX_DNS_NODATA:
+	case RMX_DNS_NXDOMAIN:
+		check_method_done(chk, RMX_RESULT_NONE, NULL, NULL,
+			"%s has no RMX record", d);
+		return;
+	case RMX_DNS_TIMEOUT:
+	case RMX_DNS_FAIL:
+		check_method_done(chk, RMX_RESULT_TEMPERROR, NULL, NULL,
+			"the RMX lookup of %s %s%s%s", d, failure_word(a),
+			a->why != NULL ? ": " : "",
+			a->why != NULL ? a->why : "");
+		return;
+	case RMX_DNS_OK:
+		break;
+	}
+	ev->outer = walk_new(ev, false, d, a, &diag, &bad_rr);
+	if (ev->outer == NULL) {
+		if (diag.msg[0] == '\0')
+			check_fail_nomem(chk);
+		else
+			check_method_done(chk, RMX_RESULT_PERMERROR, NULL, NULL,
+				"the RMX record of %s (RR %zu of %zu) is "
+				"malformed: %s", d, bad_rr + 1, a->count,
+				diag.msg);
+		return;
+	}
+	ev->outer->active = true;
+	walk_prefetch(ev->outer);
+	advance(ev->outer);
+}
+
+void rmx_eval_start(struct rmx_check *chk)
+{
+	struct rmx_eval *ev = check_alloc(chk, sizeof(*ev));
+
+	if (ev == NULL) {
+		check_fail_nomem(chk);
+		return;
+	}
+	ev->chk = chk;
+	ev->in = check_input(chk);
+	if (rmx_name_from_text(ev->in->domain, strlen(ev->in->domain), NULL,
+		    ev->dwire, &ev->dwirelen, NULL) != RMX_OK) {
+		check_method_done(chk, RMX_RESULT_NONE, NULL, NULL,
+			"'%s' is not a valid domain name", ev->in->domain);
+		return;
+	}
+	check_query(chk, ev->in->domain, ev->in->cfg.rmx_rr_type, on_record,
+		ev);
+}

@@ -59,6 +59,14 @@ int rmx_name_from_text(const char *text, size_t textlen, const char *origin,
 int rmx_name_to_text(const uint8_t *wire, size_t wirelen, char *buf,
 	size_t cap, size_t *textlen);
 
+/*
+ * Read one RFC 1035 master-file escape, "\X" or "\DDD" (DDD <= 255), whose
+ * backslash is text[*pos]; advance *pos past it.  Returns the octet, or -1
+ * for a bad escape (nothing after the backslash, fewer than three digits,
+ * a value over 255).  Shared by names and character-strings.
+ */
+int rmx_text_read_escape(const char *text, size_t textlen, size_t *pos);
+
 /* ASCII case-insensitive equality of two validated wire names. */
 bool rmx_name_equal(const uint8_t *a, size_t alen, const uint8_t *b,
 	size_t blen);

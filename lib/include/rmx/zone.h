@@ -19,6 +19,8 @@
 #ifndef RMX_ZONE_H
 #define RMX_ZONE_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <rmx/resolver.h>
@@ -56,6 +58,52 @@ int rmx_zone_load_file(struct rmx_zone *zone, const char *path,
 
 /* Total RRs held (for tests and diagnostics). */
 size_t rmx_zone_rr_count(const struct rmx_zone *zone);
+
+/* Add one RR at an owner given as a validated wire name (as the loaders
+ * have it).  RMX_EINVAL for a malformed name or rdlen > 65535. */
+int rmx_zone_add_rr_wire(struct rmx_zone *zone, const uint8_t *name,
+	size_t namelen, uint16_t type, const uint8_t *rdata, size_t rdlen);
+
+/* The RR type code the zone was created with (RMX records). */
+uint16_t rmx_zone_rr_type(const struct rmx_zone *zone);
+
+/*
+ * Reading master files (zonefile.c), shared by rmx_zone_load_file and
+ * `rmx zone compile`.  Each RR of the file is handed to a callback, in file
+ * order.  A record written with the mnemonic RMX is converted from
+ * presentation text (rmx_rdata_from_text, relative names against the
+ * current $ORIGIN) to type rmx_type; a record written TYPE<code> \# ...
+ * passes as is (not validated: a zone may hold malformed RMX on purpose).
+ */
+struct rmx_zonefile_rr {
+	const char *owner;          /* presentation text, absolute */
+	const uint8_t *owner_wire;  /* wire form of the owner */
+	size_t owner_len;
+	uint32_t ttl;
+	uint16_t rrclass;
+	uint16_t type;
+	const uint8_t *rdata;
+	size_t rdlen;
+	/* The whole RR on one line in master-file form, no newline; RMX
+	 * records as "TYPE<code> \# LEN HEX" (RFC 3597). */
+	const char *text;
+	bool was_rmx;               /* written with the RMX mnemonic */
+	size_t line;                /* line where the record starts */
+};
+/* Return RMX_OK to go on; anything else stops reading and is returned. */
+typedef int rmx_zonefile_rr_fn(void *arg, const struct rmx_zonefile_rr *rr);
+
+/*
+ * Read the master file at path.  origin (NULL: the root) is the initial
+ * $ORIGIN.  Supports $ORIGIN, $TTL, comments, quoted strings and
+ * parentheses; not $INCLUDE or $GENERATE.  Errors: RMX_EIO (cannot open or
+ * read), RMX_EMALFORMED (a record does not parse), RMX_ENOMEM, or what the
+ * callback returned; diag->line is the line and diag->msg reads
+ * "PATH:LINE: what is wrong".  Everything is valid only during the
+ * callback.
+ */
+int rmx_zonefile_read(const char *path, const char *origin, uint16_t rmx_type,
+	rmx_zonefile_rr_fn *fn, void *arg, struct rmx_diag *diag);
 
 #ifdef __cplusplus
 }
