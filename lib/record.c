@@ -181,7 +181,7 @@ static const struct entry_kind kinds[RMX_ENTRY_TYPE_MAX + 1] = {
 	[RMX_ENTRY_PGP] = {"pgp", SHAPE_HEX},
 };
 
-static const struct entry_kind opaque_kind = {NULL, SHAPE_OPAQUE};
+static const struct entry_kind opaque_kind = {.shape = SHAPE_OPAQUE};
 
 static const struct entry_kind *kind_of(unsigned type)
 {
@@ -268,7 +268,8 @@ static bool check_name(const struct entry_kind *k, const uint8_t *d,
 	if (rmx_name_wire_check(d, n, &namelen, &nd) != RMX_OK)
 		return fail(f, nd.offset, "%s", nd.msg);
 	return namelen == n || fail(f, namelen,
-		"%zu octets after the name", n - namelen);
+		"%zu octet%s after the name", n - namelen,
+		n - namelen == 1 ? "" : "s");
 }
 
 static bool check_optname(const struct entry_kind *k, const uint8_t *d,
@@ -525,7 +526,7 @@ static bool parse_text(const struct entry_kind *k, const struct arg *a,
 		if (c == '"')
 			return fail(f, 0, "unescaped '\"' at character %zu",
 				at);
-		if (c == '\') {
+		if (c == '\\') {
 			pos = at;
 			c = rmx_text_read_escape(a->s, a->len, &pos);
 			if (c < 0)

@@ -25,12 +25,16 @@
 #include <rmx/name.h>
 #include <rmx/record.h>
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #define RMX_MAX_LOOKUPS 10   /* lookup entries per check (RMX.md 2) */
 #define RMX_MAX_MX_HOSTS 10  /* MX hosts of one mx entry */
 #define RMX_MAX_PTR_NAMES 10 /* PTR names a member entry looks at */
+/* Entries per record (RMX.md sets none; ours keeps a check's memory
+ * bounded and is far above any real policy: doc/rmx-record.5). */
+#define RMX_MAX_ENTRIES 1024
 
 enum step_state {
 	STEP_IDLE,     /* not started */
@@ -52,7 +56,7 @@ struct step {
 	bool deny;             /* the match denies (negation, apl XOR) */
 	unsigned outstanding;  /* sub-queries in flight */
 	bool sub_failed;       /* one of them failed */
-	char detail[300];      /* what matched or failed, for the reason */
+	const char *detail;    /* what matched or failed, for the reason */
 	struct walk *mailbox;  /* fulladdr: the per-mailbox walk */
 };
 
@@ -86,6 +90,21 @@ struct subq {
 
 static void advance(struct walk *w);
 static void start_step(struct step *s);
+
+/* Set the text that says what matched or failed (arena; on out of memory
+ * the reason is just shorter). */
+static void set_detail(struct step *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void set_detail(struct step *s, const char *fmt, ...)
+{
+	char buf[2 * RMX_NAME_MAXTEXT];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	s->detail = check_strdup(s->walk->chk, buf);
+}
 
 static uint16_t addr_qtype(const struct rmx_eval *ev)
 {
@@ -132,7 +151,7 @@ static void on_address(struct rmx_check *chk, void *arg,
 			if (rmx_addr_equal_rdata(&ev->in->client,
 				    a->rr[i].rdata, a->rr[i].rdlen)) {
 				s->state = STEP_MATCH;
-				snprintf(s->detail, sizeof(s->detail),
+				set_detail(s,
 					"an address of %s", sq->name);
 				step_settled(s);
 				return;
@@ -140,8 +159,8 @@ static void on_address(struct rmx_check *chk, void *arg,
 		}
 	} else if (a->status == RMX_DNS_TIMEOUT ||
 		   a->status == RMX_DNS_FAIL) {
-		if (!s->sub_failed)
-			snprintf(s->detail, sizeof(s->detail),
+		if (s->detail == NULL)
+			set_detail(s,
 				"the %s lookup of %s %s",
 				addr_qtype(ev) == RMX_RR_A ? "A" : "AAAA",
 				sq->name, failure_word(a));
@@ -183,7 +202,7 @@ static bool settle_without_data(struct step *s, const char *what,
 		return false;
 	if (a->status == RMX_DNS_TIMEOUT || a->status == RMX_DNS_FAIL) {
 		s->state = STEP_FAILED;
-		snprintf(s->detail, sizeof(s->detail), "the %s lookup of %s %s",
+		set_detail(s, "the %s lookup of %s %s",
 			what, name, failure_word(a));
 	} else {
 		s->state = STEP_NOMATCH;
@@ -213,7 +232,7 @@ static void on_mx(struct rmx_check *chk, void *arg,
 			    rr->rdlen - 2, &namelen, NULL) != RMX_OK ||
 		    namelen != rr->rdlen - 2) {
 			s->state = STEP_FAILED;
-			snprintf(s->detail, sizeof(s->detail),
+			set_detail(s,
 				"the MX answer for %s is malformed", sq->name);
 			step_settled(s);
 			return;
@@ -222,7 +241,7 @@ static void on_mx(struct rmx_check *chk, void *arg,
 			continue; /* null MX (RFC 7505): no host */
 		if (nhosts == RMX_MAX_MX_HOSTS) {
 			s->state = STEP_LIMIT;
-			snprintf(s->detail, sizeof(s->detail),
+			set_detail(s,
 				"%s has more than %d MX hosts", sq->name,
 				RMX_MAX_MX_HOSTS);
 			step_settled(s);
@@ -286,7 +305,7 @@ static void on_ptr(struct rmx_check *chk, void *arg,
 		if (rmx_name_wire_check(rr->rdata, rr->rdlen, &namelen,
 			    NULL) != RMX_OK || namelen != rr->rdlen) {
 			s->state = STEP_FAILED;
-			snprintf(s->detail, sizeof(s->detail),
+			set_detail(s,
 				"the PTR answer for %s is malformed", sq->name);
 			step_settled(s);
 			return;
@@ -328,7 +347,7 @@ static void on_apl(struct rmx_check *chk, void *arg,
 		if (rmx_apl_check(a->rr[i].rdata, a->rr[i].rdlen, &diag) !=
 		    RMX_OK) {
 			s->state = STEP_FAILED;
-			snprintf(s->detail, sizeof(s->detail),
+			set_detail(s,
 				"the APL record of %s is malformed: %.200s",
 				sq->name, diag.msg);
 			step_settled(s);
@@ -360,7 +379,7 @@ static void on_apl(struct rmx_check *chk, void *arg,
 
 				memcpy(na.a, net, 16);
 				rmx_addr_to_text(&na, at, sizeof(at));
-				snprintf(s->detail, sizeof(s->detail),
+				set_detail(s,
 					"APL item %s%u:%s/%u of %s",
 					item.negated ? "!" : "", item.family,
 					at, item.prefix, sq->name);
@@ -399,7 +418,7 @@ static void on_mailbox(struct rmx_check *chk, void *arg,
 			return;
 		}
 		s->state = STEP_LIMIT;
-		snprintf(s->detail, sizeof(s->detail),
+		set_detail(s,
 			"the per-mailbox RMX record %s (RR %zu) is malformed: "
 			"%.200s", sq->name, bad_rr + 1, diag.msg);
 		step_settled(s);
@@ -559,10 +578,10 @@ static void decide(struct walk *w, struct step *s)
 	const char *rec = w->is_mailbox ? "per-mailbox RMX record" :
 		"RMX record";
 	char et[RMX_ENTRY_MAXTEXT];
-	char via[320] = "";
+	char via[2 * RMX_NAME_MAXTEXT + 4] = "";
 
 	entry_text(s, et, sizeof(et));
-	if (s->detail[0] != '\0')
+	if (s->detail != NULL)
 		snprintf(via, sizeof(via), " (%s)", s->detail);
 	if (s->e.type == RMX_ENTRY_NONE)
 		check_method_done(chk, RMX_RESULT_FAIL, NULL, et,
@@ -616,14 +635,16 @@ static void advance(struct walk *w)
 			entry_text(s, et, sizeof(et));
 			check_method_done(chk, RMX_RESULT_TEMPERROR, NULL, et,
 				"%s, needed by %s in the RMX record of %s "
-				"before any entry matched", s->detail, et,
+				"before any entry matched",
+				s->detail != NULL ? s->detail : "a lookup failed", et,
 				w->owner);
 			return;
 		case STEP_LIMIT:
 			entry_text(s, et, sizeof(et));
 			check_method_done(chk, RMX_RESULT_PERMERROR, NULL, et,
 				"%s (entry %s in the RMX record of %s)",
-				s->detail, et, w->owner);
+				s->detail != NULL ? s->detail : "limit exceeded",
+				et, w->owner);
 			return;
 		case STEP_MAILBOX:
 			/* The mailbox record exists: it alone decides. */
@@ -687,6 +708,12 @@ static struct walk *walk_new(struct rmx_eval *ev, bool is_mailbox,
 	rmx_iter_init(&it, w->rdata, w->rdlen);
 	while (rmx_iter_next(&it, &e) == 1)
 		n++;
+	if (n > RMX_MAX_ENTRIES) {
+		snprintf(diag->msg, sizeof(diag->msg),
+			"%zu entries, more than rmx's limit of %d per record",
+			n, RMX_MAX_ENTRIES);
+		return NULL;
+	}
 	w->steps = n > 0 ? check_alloc(chk, n * sizeof(*w->steps)) : NULL;
 	if (n > 0 && w->steps == NULL)
 		return NULL;

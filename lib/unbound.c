@@ -36,6 +36,7 @@
 #include <errno.h>
 #include <ldns/ldns.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,13 +80,19 @@ static uint64_t monotonic_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-static void set_diag(struct rmx_diag *diag, const char *fmt, const char *a,
-	const char *b)
+static void set_diag(struct rmx_diag *diag, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void set_diag(struct rmx_diag *diag, const char *fmt, ...)
 {
+	va_list ap;
+
 	if (diag == NULL)
 		return;
 	memset(diag, 0, sizeof(*diag));
-	snprintf(diag->msg, sizeof(diag->msg), fmt, a, b);
+	va_start(ap, fmt);
+	vsnprintf(diag->msg, sizeof(diag->msg), fmt, ap);
+	va_end(ap);
 }
 
 static void list_push(struct ub_query **head, struct ub_query *q)
@@ -602,8 +609,8 @@ static int configure_server(struct ub_ctx *ctx,
 
 	if (server_to_unbound_form(opt->server, addr, sizeof(addr)) != 0) {
 		set_diag(diag, "server %.64s: not an IP address with optional "
-			"port (IP, IP@PORT, IPv4:PORT, [IPv6]:PORT)%s",
-			opt->server, "");
+			"port (IP, IP@PORT, IPv4:PORT, [IPv6]:PORT)",
+			opt->server);
 		return RMX_EINVAL;
 	}
 	for (i = 0; i < sizeof(server_options) / sizeof(server_options[0]);
@@ -635,14 +642,14 @@ static int configure_system(struct ub_ctx *ctx, struct rmx_diag *diag)
 	r = ub_ctx_resolvconf(ctx, NULL);
 	if (r != 0) {
 		set_diag(diag, "/etc/resolv.conf: %s", r == UB_READFILE &&
-			errno != 0 ? strerror(errno) : ub_strerror(r), "");
+			errno != 0 ? strerror(errno) : ub_strerror(r));
 		return RMX_ERESOLVER;
 	}
 	errno = 0;
 	r = ub_ctx_hosts(ctx, NULL);
 	/* no /etc/hosts is no hosts, not an error */
 	if (r != 0 && !(r == UB_READFILE && errno == ENOENT)) {
-		set_diag(diag, "/etc/hosts: %s", ub_strerror(r), "");
+		set_diag(diag, "/etc/hosts: %s", ub_strerror(r));
 		return RMX_ERESOLVER;
 	}
 	return RMX_OK;
@@ -680,7 +687,7 @@ int rmx_unbound_new(const struct rmx_unbound_options *opt,
 		return RMX_EINVAL;
 	*out = NULL;
 	if (opt == NULL) {
-		set_diag(diag, "no options%s%s", "", "");
+		set_diag(diag, "no options");
 		return RMX_EINVAL;
 	}
 	be = calloc(1, sizeof(*be));
@@ -689,8 +696,7 @@ int rmx_unbound_new(const struct rmx_unbound_options *opt,
 	ctx = ub_ctx_create();
 	if (ctx == NULL) {
 		free(be);
-		set_diag(diag, "libunbound: cannot create a context%s%s", "",
-			"");
+		set_diag(diag, "libunbound: cannot create a context");
 		return RMX_ENOMEM;
 	}
 	be->base.ops = &unbound_ops;
@@ -700,7 +706,7 @@ int rmx_unbound_new(const struct rmx_unbound_options *opt,
 	/* a thread, not a forked process: cheaper, and nothing to reap */
 	r = ub_ctx_async(ctx, 1);
 	if (r != 0) {
-		set_diag(diag, "libunbound async mode: %s", ub_strerror(r), "");
+		set_diag(diag, "libunbound async mode: %s", ub_strerror(r));
 		r = RMX_ERESOLVER;
 		goto fail;
 	}
@@ -740,8 +746,8 @@ int rmx_unbound_new(const struct rmx_unbound_options *opt,
 				"file %s?): %s", opt->trust_anchor_file,
 				ub_strerror(r));
 		else
-			set_diag(diag, "setting up libunbound: %s%s",
-				ub_strerror(r), "");
+			set_diag(diag, "setting up libunbound: %s",
+				ub_strerror(r));
 		r = RMX_ERESOLVER;
 		goto fail;
 	}

@@ -248,11 +248,6 @@ static int add_to_rrset(struct zone_node *n, uint16_t type,
 	return RMX_OK;
 }
 
-/* Internal entry point shared with the master-file and suite loaders:
- * add an RR at a validated wire name. */
-int rmx_zone_add_rr_wire(struct rmx_zone *zone, const uint8_t *name,
-	size_t namelen, uint16_t type, const uint8_t *rdata, size_t rdlen);
-
 int rmx_zone_add_rr_wire(struct rmx_zone *zone, const uint8_t *name,
 	size_t namelen, uint16_t type, const uint8_t *rdata, size_t rdlen)
 {

@@ -1,3 +1,156 @@
-/* cmd_record.c - placeholder, being written */
+/*
+ * cmd_record.c - `rmx record`: RMX RDATA between presentation text and the
+ * RFC 3597 generic form that stock DNS servers carry.
+ *
+ *   rmx record encode [--hex] ENTRY...   -> "\# LEN HEX" (or bare hex)
+ *   rmx record decode HEX...             -> presentation text
+ *
+ * Arguments are joined with spaces, so one argument may hold several
+ * entries and hex may be split anywhere between digit pairs.  Names on the
+ * command line are absolute with or without the trailing dot.
+ *
+ * Exit: 0 done, 1 malformed entry text or RDATA (one "rmx: " line saying
+ * what and where), 2 usage.
+ */
 #include "cli.h"
-int cmd_record(int argc, char **argv) { (void)argc; (void)argv; return cli_usage(NULL, "not built yet"); }
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void print_help(void)
+{
+	puts("Usage: rmx record encode [--hex] ENTRY...\n"
+	     "       rmx record decode HEX...\n"
+	     "\n"
+	     "encode  parse RMX entries (e.g. 'ip4:192.0.2.0/24 mx') and print\n"
+	     "        the RDATA as RFC 3597 '\\# LEN HEX'; --hex: bare hex\n"
+	     "decode  validate RDATA given as hex (blanks allowed, '\\# LEN HEX'\n"
+	     "        accepted) and print its presentation form\n"
+	     "\n"
+	     "Exit status: 0 success, 1 malformed input, 2 usage error.");
+}
+
+/* argv[0..argc) joined with single spaces; NULL when out of memory. */
+static char *join_args(int argc, char **argv)
+{
+	size_t total = 1, len = 0;
+	char *text;
+	int i;
+
+	for (i = 0; i < argc; i++)
+		total += strlen(argv[i]) + 1;
+	text = malloc(total);
+	if (text == NULL)
+		return NULL;
+	text[0] = '\0';
+	for (i = 0; i < argc; i++) {
+		size_t n = strlen(argv[i]);
+
+		if (i > 0)
+			text[len++] = ' ';
+		memcpy(text + len, argv[i], n + 1);
+		len += n;
+	}
+	return text;
+}
+
+static int record_encode(int argc, char **argv)
+{
+	static uint8_t rdata[RMX_RDATA_MAX];
+	static char hex[2 * RMX_RDATA_MAX + 1];
+	struct rmx_diag diag;
+	bool bare = false;
+	size_t len;
+	char *text;
+	int i = 1, rc;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--hex") == 0)
+			bare = true;
+		else if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		} else
+			return cli_usage("record", "unknown option '%s'",
+				argv[i]);
+	}
+	if (i == argc)
+		return cli_usage("record", "encode: no entries given");
+	text = join_args(argc - i, argv + i);
+	if (text == NULL)
+		return cli_input_error("out of memory");
+	rc = rmx_rdata_from_text(text, NULL, rdata, sizeof(rdata), &len,
+		&diag);
+	free(text);
+	if (rc != RMX_OK)
+		return cli_input_error("bad RMX entry at character %zu: %s",
+			diag.offset, diag.msg);
+	rmx_hex_encode(rdata, len, hex, sizeof(hex));
+	if (bare)
+		printf("%s\n", hex);
+	else if (len == 0)
+		printf("\\# 0\n");
+	else
+		printf("\\# %zu %s\n", len, hex);
+	return CLI_EXIT_OK;
+}
+
+static int record_decode(int argc, char **argv)
+{
+	static uint8_t rdata[RMX_RDATA_MAX];
+	struct rmx_diag diag;
+	size_t len, cap;
+	char *hex, *text;
+	int rc, first = 1;
+
+	if (argc > 1 && strcmp(argv[1], "--") == 0)
+		first = 2;
+	else if (argc > 1 && argv[1][0] == '-' && argv[1][1] != '\0')
+		return cli_usage("record", "unknown option '%s'", argv[1]);
+	if (first == argc)
+		return cli_usage("record", "decode: no hex given");
+	hex = join_args(argc - first, argv + first);
+	if (hex == NULL)
+		return cli_input_error("out of memory");
+	rc = rmx_hex_decode(hex, rdata, sizeof(rdata), &len, &diag);
+	free(hex);
+	if (rc != RMX_OK)
+		return cli_input_error("bad hex at character %zu: %s",
+			diag.offset, diag.msg);
+	/* The wordiest entry, '!tlsldap:"\001"', is 15 characters for 3
+	 * octets; 8 per octet is plenty. */
+	cap = 8 * len + 16;
+	text = malloc(cap);
+	if (text == NULL)
+		return cli_input_error("out of memory");
+	rc = rmx_rdata_to_text(rdata, len, text, cap, NULL, &diag);
+	if (rc == RMX_OK)
+		printf("%s\n", text);
+	free(text);
+	if (rc == RMX_ESPACE)
+		return cli_input_error("record text too long");
+	if (rc != RMX_OK)
+		return cli_input_error("malformed RMX record: %s", diag.msg);
+	return CLI_EXIT_OK;
+}
+
+int cmd_record(int argc, char **argv)
+{
+	if (argc < 2)
+		return cli_usage("record", "encode or decode?");
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		print_help();
+		return CLI_EXIT_OK;
+	}
+	if (argc > 2 && (strcmp(argv[2], "--help") == 0 ||
+	    strcmp(argv[2], "-h") == 0)) {
+		print_help();
+		return CLI_EXIT_OK;
+	}
+	if (strcmp(argv[1], "encode") == 0)
+		return record_encode(argc - 1, argv + 1);
+	if (strcmp(argv[1], "decode") == 0)
+		return record_decode(argc - 1, argv + 1);
+	return cli_usage("record", "unknown record command '%s'", argv[1]);
+}

@@ -96,8 +96,8 @@ typedef int rmx_zonefile_rr_fn(void *arg, const struct rmx_zonefile_rr *rr);
 /*
  * Read the master file at path.  origin (NULL: the root) is the initial
  * $ORIGIN.  Supports $ORIGIN, $TTL, comments, quoted strings and
- * parentheses; not $INCLUDE or $GENERATE.  Errors: RMX_EIO (cannot open or
- * read), RMX_EMALFORMED (a record does not parse), RMX_ENOMEM, or what the
+ * parentheses; not $INCLUDE or $GENERATE.  Errors: RMX_ENOTFOUND (no such
+ * file), RMX_EIO (cannot open or read), RMX_EMALFORMED (a record does not parse), RMX_ENOMEM, or what the
  * callback returned; diag->line is the line and diag->msg reads
  * "PATH:LINE: what is wrong".  Everything is valid only during the
  * callback.
