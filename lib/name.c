@@ -66,7 +66,8 @@ int rmx_name_wire_check(const uint8_t *wire, size_t avail, size_t *namelen,
 		if (avail - off - 1 < label)
 			return set_fault(diag, off,
 				"label of %u octets runs past the end", label);
-		if (RMX_NAME_MAXWIRE - off - 1 < label)
+		/* this label, and the root label after it if it is not one */
+		if (RMX_NAME_MAXWIRE - off < 1 + (size_t)label + (label > 0))
 			return set_fault(diag, off,
 				"name longer than %d octets", RMX_NAME_MAXWIRE);
 		off += 1 + (size_t)label;

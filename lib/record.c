@@ -165,21 +165,23 @@ struct entry_kind {
 	bool no_mailbox; /* malformed in a per-mailbox record (RMX.md 3) */
 };
 
+#define KIND(n, s, ...) {.name = n, .shape = SHAPE_##s, __VA_ARGS__}
 static const struct entry_kind kinds[RMX_ENTRY_TYPE_MAX + 1] = {
-	[RMX_ENTRY_NONE] = {"none", SHAPE_EMPTY, .no_negate = true},
-	[RMX_ENTRY_IP4] = {"ip4", SHAPE_PREFIX, .width = 32},
-	[RMX_ENTRY_IP6] = {"ip6", SHAPE_PREFIX, .width = 128},
-	[RMX_ENTRY_HOST] = {"host", SHAPE_NAME, .lookup = true},
-	[RMX_ENTRY_APL] = {"apl", SHAPE_NAME, .lookup = true},
-	[RMX_ENTRY_MEMBER] = {"member", SHAPE_EMPTY, .lookup = true},
-	[RMX_ENTRY_FULLADDR] = {"fulladdr", SHAPE_EMPTY, .lookup = true,
-		.no_mailbox = true},
-	[RMX_ENTRY_MX] = {"mx", SHAPE_OPTNAME, .lookup = true},
-	[RMX_ENTRY_TLSFP] = {"tlsfp", SHAPE_TLSFP},
-	[RMX_ENTRY_TLSLDAP] = {"tlsldap", SHAPE_TEXT},
-	[RMX_ENTRY_SASL] = {"sasl", SHAPE_EMPTY},
-	[RMX_ENTRY_PGP] = {"pgp", SHAPE_HEX},
+	[RMX_ENTRY_NONE] = KIND("none", EMPTY, .no_negate = true),
+	[RMX_ENTRY_IP4] = KIND("ip4", PREFIX, .width = 32),
+	[RMX_ENTRY_IP6] = KIND("ip6", PREFIX, .width = 128),
+	[RMX_ENTRY_HOST] = KIND("host", NAME, .lookup = true),
+	[RMX_ENTRY_APL] = KIND("apl", NAME, .lookup = true),
+	[RMX_ENTRY_MEMBER] = KIND("member", EMPTY, .lookup = true),
+	[RMX_ENTRY_FULLADDR] = KIND("fulladdr", EMPTY, .lookup = true,
+		.no_mailbox = true),
+	[RMX_ENTRY_MX] = KIND("mx", OPTNAME, .lookup = true),
+	[RMX_ENTRY_TLSFP] = KIND("tlsfp", TLSFP, .width = 0),
+	[RMX_ENTRY_TLSLDAP] = KIND("tlsldap", TEXT, .width = 0),
+	[RMX_ENTRY_SASL] = KIND("sasl", EMPTY, .width = 0),
+	[RMX_ENTRY_PGP] = KIND("pgp", HEX, .width = 0),
 };
+#undef KIND
 
 static const struct entry_kind opaque_kind = {.shape = SHAPE_OPAQUE};
 
@@ -237,11 +239,26 @@ static bool prefix_in_range(unsigned long p, unsigned width, size_t at,
 		fail(f, at, "prefix %lu out of range 0-%u", p, width);
 }
 
+/* Offset of the first of addr[0..n) with a bit set past prefix p, or n. */
+static size_t first_bits_past(const uint8_t *addr, size_t n, unsigned p)
+{
+	size_t i = p / 8;
+
+	if (i < n && p % 8 != 0) {
+		if ((addr[i] & (0xff >> (p % 8))) != 0)
+			return i;
+		i++;
+	}
+	while (i < n && addr[i] == 0)
+		i++;
+	return i;
+}
+
 static bool check_prefix(const struct entry_kind *k, const uint8_t *d,
 	size_t n, struct fault *f)
 {
-	unsigned p, rest;
-	size_t need;
+	unsigned p;
+	size_t need, bad;
 
 	if (n == 0)
 		return fail(f, AT_LENGTH, "DATA is empty, PREFIX missing");
@@ -252,11 +269,9 @@ static bool check_prefix(const struct entry_kind *k, const uint8_t *d,
 	if (n != need)
 		return fail(f, AT_LENGTH,
 			"DATA is %zu octets, prefix /%u needs %zu", n, p, need);
-	rest = p % 8;
-	if (rest != 0 && (d[need - 1] & (0xff >> rest)) != 0)
-		return fail(f, need - 1, "address bits set past prefix /%u",
-			p);
-	return true;
+	bad = first_bits_past(d + 1, n - 1, p);
+	return bad == n - 1 || fail(f, 1 + bad,
+		"address bits set past prefix /%u", p);
 }
 
 static bool check_name(const struct entry_kind *k, const uint8_t *d,
@@ -447,6 +462,8 @@ static bool parse_prefix(const struct entry_kind *k, const struct arg *a,
 		return fail(f, 0, "bad prefix length '%s'", slash + 1);
 	if (!prefix_in_range(p, k->width, 0, f))
 		return false;
+	if (first_bits_past(addr, k->width / 8, (unsigned)p) < k->width / 8)
+		return fail(f, 0, "address bits set past prefix /%lu", p);
 	p8 = (uint8_t)p;
 	n = (p + 7) / 8;
 	return db_put(d, &p8, 1, f) && db_put(d, addr, n, f);

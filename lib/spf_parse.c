@@ -1,1 +1,467 @@
-/* spf_parse.c - placeholder, being written */
+/*
+ * spf_parse.c - SPF record text to a plain array of terms (RFC 7208 4.6,
+ * 5, 6, 12).
+ *
+ * spf_record_parse() reads "v=spf1 ..." once and fills a struct
+ * spf_record: one struct spf_term per mechanism (qualifier, kind, CIDR
+ * lengths, network, domain-spec), and the redirect= and exp= modifiers.
+ * Literal domain-specs are finished here (trailing dot dropped, checked as
+ * DNS names, query text made), so the evaluator only expands the ones that
+ * hold macros.
+ *
+ * Every syntax rule of the ABNF is checked for the whole record before
+ * anything is evaluated: unknown mechanisms, qualifiers on modifiers, bad
+ * modifier names, redirect/exp twice, domain-specs that do not end in a
+ * macro or a valid toplabel, bad macros (in unknown modifiers too), bad
+ * CIDR lengths (including leading zeros), octets outside printable ASCII.
+ * Any of them gives RMX_EMALFORMED with the offset of the term and a
+ * reason; the evaluator turns that into permerror.
+ *
+ * Bounds: the record is at most SPF_RECORD_MAX octets (the caller checks;
+ * longer text is refused here too), so terms are fewer than 2048; the term
+ * array is sized by counting the space-separated tokens first.
+ *
+ * Does not: decide anything about a client, or touch DNS.
+ */
+#include "spf.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <rmx/check.h>
+
+struct parser {
+	const char *text;
+	size_t len;
+	spf_alloc_fn *alloc;
+	void *actx;
+	struct rmx_diag *diag;
+};
+
+static const struct {
+	const char *name;
+	enum spf_kind kind;
+} mechanisms[] = {
+	{"all", SPF_ALL},
+	{"include", SPF_INCLUDE},
+	{"a", SPF_A},
+	{"mx", SPF_MX},
+	{"ptr", SPF_PTR},
+	{"ip4", SPF_IP4},
+	{"ip6", SPF_IP6},
+	{"exists", SPF_EXISTS},
+};
+
+const char *spf_kind_name(enum spf_kind kind)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(mechanisms) / sizeof(mechanisms[0]); i++)
+		if (mechanisms[i].kind == kind)
+			return mechanisms[i].name;
+	return "?";
+}
+
+bool spf_kind_counts(enum spf_kind kind)
+{
+	return kind == SPF_INCLUDE || kind == SPF_A || kind == SPF_MX ||
+		kind == SPF_PTR || kind == SPF_EXISTS;
+}
+
+bool spf_is_record(const char *text, size_t len)
+{
+	return len >= 6 && strncasecmp(text, "v=spf1", 6) == 0 &&
+		(len == 6 || text[6] == ' ');
+}
+
+static int parse_error(struct parser *ps, size_t off, const char *fmt,
+	size_t tlen)
+{
+	/* The term is quoted as written (printable: the record was checked
+	 * for that first). */
+	struct rmx_diag *d = ps->diag;
+	int n;
+
+	if (d == NULL)
+		return RMX_EMALFORMED;
+	d->offset = off;
+	d->line = 0;
+	n = snprintf(d->msg, sizeof(d->msg), "%s", fmt);
+	if (tlen > 0 && n > 0 && (size_t)n < sizeof(d->msg))
+		snprintf(d->msg + n, sizeof(d->msg) - (size_t)n, " in '%.*s'",
+			tlen > 80 ? 80 : (int)tlen, ps->text + off);
+	return RMX_EMALFORMED;
+}
+
+static bool is_alpha(unsigned char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+}
+
+static bool is_digit(unsigned char ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+
+static bool is_name_char(unsigned char ch)
+{
+	return is_alpha(ch) || is_digit(ch) || ch == '-' || ch == '_' ||
+		ch == '.';
+}
+
+/* toplabel = ( *alphanum ALPHA *alphanum ) /
+ *            ( 1*alphanum "-" *( alphanum / "-" ) alphanum ) */
+static bool is_toplabel(const char *s, size_t n)
+{
+	size_t i;
+	bool alpha = false, dash = false;
+
+	if (n == 0 || s[0] == '-' || s[n - 1] == '-')
+		return false;
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (is_alpha(ch))
+			alpha = true;
+		else if (ch == '-')
+			dash = true;
+		else if (!is_digit(ch))
+			return false;
+	}
+	return alpha || dash;
+}
+
+/*
+ * Parse a domain-spec s[0..n) (off: its offset in the record) into d.
+ * domain-spec = macro-string domain-end
+ * domain-end  = ( "." toplabel [ "." ] ) / macro-expand
+ */
+static int parse_domain_spec(struct parser *ps, size_t off, size_t n,
+	size_t term_off, size_t term_len, struct spf_domain *d)
+{
+	const char *s = ps->text + off;
+	struct spf_macro_info info;
+	char *copy;
+
+	if (n == 0)
+		return parse_error(ps, term_off, "empty domain-spec", term_len);
+	if (spf_macro_check(s, n, false, &info) != SPF_EXPAND_OK)
+		return parse_error(ps, off + info.bad_offset, info.why,
+			term_len - (off + info.bad_offset - term_off));
+	if (!info.ends_in_macro) {
+		size_t end = n, dot;
+
+		if (s[end - 1] == '.')
+			end--;
+		for (dot = end; dot > 0 && s[dot - 1] != '.'; dot--)
+			;
+		if (dot == 0 || !is_toplabel(s + dot, end - dot))
+			return parse_error(ps, term_off,
+				"domain-spec does not end in a macro or a "
+				"valid top label", term_len);
+	}
+	copy = ps->alloc(ps->actx, n + 1);
+	if (copy == NULL)
+		return RMX_ENOMEM;
+	memcpy(copy, s, n);
+	copy[n] = '\0';
+	d->spec = copy;
+	d->spec_len = (uint16_t)n;
+	d->macro = info.has_macro;
+	d->macro_p = info.uses_p;
+	if (!d->macro) {
+		struct spf_buf b;
+
+		/* Finish the literal name now: it is the same every time. */
+		b.p = copy;
+		b.len = n;
+		b.head_open = false;
+		d->name = spf_name_finish(&b);
+		/* The 253-octet cut is for macro expansions; a literal name
+		 * that long is simply not a usable name. */
+		if (n - (s[n - 1] == '.' ? 1 : 0) > SPF_NAME_MAX)
+			d->name = NULL;
+		d->valid = d->name != NULL;
+		if (!d->valid) {
+			d->name = copy;
+		} else {
+			d->qname = spf_name_query_text(d->name, ps->alloc,
+				ps->actx);
+			if (d->qname == NULL)
+				return RMX_ENOMEM;
+		}
+	}
+	return RMX_OK;
+}
+
+/*
+ * A CIDR length: "0" or a digit 1-9 followed by digits (no leading zero,
+ * RFC 7208 5.6 writes ip4-cidr-length = "/" ("0" / %x31-39 0*1DIGIT)),
+ * at most max.  s[0..n) are the digits.
+ */
+static bool parse_cidr(const char *s, size_t n, unsigned max, uint8_t *out)
+{
+	unsigned v = 0;
+	size_t i;
+
+	if (n == 0 || n > 3 || (n > 1 && s[0] == '0'))
+		return false;
+	for (i = 0; i < n; i++) {
+		if (!is_digit((unsigned char)s[i]))
+			return false;
+		v = v * 10 + (unsigned)(s[i] - '0');
+	}
+	if (v > max)
+		return false;
+	*out = (uint8_t)v;
+	return true;
+}
+
+/* ip4:/ip6: network [ "/" cidr ].  s[0..n) follows the ':'. */
+static int parse_ip(struct parser *ps, size_t off, size_t n,
+	size_t term_off, size_t term_len, struct spf_term *t)
+{
+	const char *s = ps->text + off;
+	bool v4 = t->kind == SPF_IP4;
+	char tmp[64];
+	size_t alen = 0;
+	uint8_t cidr = v4 ? 32 : 128;
+
+	while (alen < n && s[alen] != '/')
+		alen++;
+	if (alen == 0)
+		return parse_error(ps, term_off, "missing network", term_len);
+	if (alen >= sizeof(tmp))
+		return parse_error(ps, term_off, "network too long", term_len);
+	memcpy(tmp, s, alen);
+	tmp[alen] = '\0';
+	if (inet_pton(v4 ? AF_INET : AF_INET6, tmp, t->net) != 1)
+		return parse_error(ps, term_off, v4 ?
+			"not an IPv4 network" : "not an IPv6 network",
+			term_len);
+	if (alen < n && !parse_cidr(s + alen + 1, n - alen - 1,
+	    v4 ? 32 : 128, &cidr))
+		return parse_error(ps, term_off, "bad CIDR length", term_len);
+	if (v4)
+		t->cidr4 = cidr;
+	else
+		t->cidr6 = cidr;
+	return RMX_OK;
+}
+
+/* Trailing digits of s[0..n): their start. */
+static size_t digits_start(const char *s, size_t n)
+{
+	while (n > 0 && is_digit((unsigned char)s[n - 1]))
+		n--;
+	return n;
+}
+
+/*
+ * a / mx: [ ":" domain-spec ] [ dual-cidr-length ], rest = s[0..n) after
+ * the name.  The CIDR part is taken from the right ("//N" then "/N"), as a
+ * domain-spec may itself hold '/'.
+ */
+static int parse_a_mx(struct parser *ps, size_t off, size_t n,
+	size_t term_off, size_t term_len, struct spf_term *t)
+{
+	const char *s = ps->text + off;
+	size_t end = n, d;
+
+	t->cidr4 = 32;
+	t->cidr6 = 128;
+	d = digits_start(s, end);
+	if (d < end && d >= 2 && s[d - 1] == '/' && s[d - 2] == '/') {
+		if (!parse_cidr(s + d, end - d, 128, &t->cidr6))
+			return parse_error(ps, term_off,
+				"bad IPv6 CIDR length", term_len);
+		end = d - 2;
+		d = digits_start(s, end);
+	}
+	if (d < end && d >= 1 && s[d - 1] == '/') {
+		if (!parse_cidr(s + d, end - d, 32, &t->cidr4))
+			return parse_error(ps, term_off,
+				"bad IPv4 CIDR length", term_len);
+		end = d - 1;
+	}
+	if (end == 0)
+		return RMX_OK;
+	if (s[0] != ':')
+		return parse_error(ps, term_off, "unexpected text after "
+			"mechanism name", term_len);
+	return parse_domain_spec(ps, off + 1, end - 1, term_off, term_len,
+		&t->domain);
+}
+
+static int parse_mechanism(struct parser *ps, size_t off, size_t len,
+	size_t name_len, uint8_t result, struct spf_term *t, size_t term_off,
+	size_t term_len)
+{
+	const char *s = ps->text + off;
+	size_t i, rest_off = off + name_len, rest = len - name_len;
+
+	for (i = 0; i < sizeof(mechanisms) / sizeof(mechanisms[0]); i++)
+		if (strlen(mechanisms[i].name) == name_len &&
+		    strncasecmp(mechanisms[i].name, s, name_len) == 0)
+			break;
+	if (i == sizeof(mechanisms) / sizeof(mechanisms[0]))
+		return parse_error(ps, term_off, "unknown mechanism",
+			term_len);
+	t->kind = (uint8_t)mechanisms[i].kind;
+	t->result = result;
+	switch (t->kind) {
+	case SPF_ALL:
+		if (rest != 0)
+			return parse_error(ps, term_off,
+				"'all' takes no argument", term_len);
+		return RMX_OK;
+	case SPF_INCLUDE:
+	case SPF_EXISTS:
+		if (rest == 0 || ps->text[rest_off] != ':')
+			return parse_error(ps, term_off,
+				"':' and a domain-spec required", term_len);
+		return parse_domain_spec(ps, rest_off + 1, rest - 1, term_off,
+			term_len, &t->domain);
+	case SPF_PTR:
+		if (rest == 0)
+			return RMX_OK;
+		if (ps->text[rest_off] != ':')
+			return parse_error(ps, term_off, "unexpected text "
+				"after mechanism name", term_len);
+		return parse_domain_spec(ps, rest_off + 1, rest - 1, term_off,
+			term_len, &t->domain);
+	case SPF_A:
+	case SPF_MX:
+		return parse_a_mx(ps, rest_off, rest, term_off, term_len, t);
+	case SPF_IP4:
+	case SPF_IP6:
+		if (rest == 0 || ps->text[rest_off] != ':')
+			return parse_error(ps, term_off,
+				"':' and a network required", term_len);
+		return parse_ip(ps, rest_off + 1, rest - 1, term_off, term_len,
+			t);
+	}
+	return parse_error(ps, term_off, "unknown mechanism", term_len);
+}
+
+static int parse_modifier(struct parser *ps, size_t off, size_t name_len,
+	size_t len, struct spf_record *rec)
+{
+	const char *s = ps->text + off;
+	size_t voff = off + name_len + 1, vlen = len - name_len - 1;
+	struct spf_domain *d = NULL;
+	struct spf_macro_info info;
+
+	if (name_len == 8 && strncasecmp(s, "redirect", 8) == 0) {
+		if (rec->has_redirect)
+			return parse_error(ps, off, "redirect= given twice",
+				len);
+		rec->has_redirect = true;
+		d = &rec->redirect;
+	} else if (name_len == 3 && strncasecmp(s, "exp", 3) == 0) {
+		if (rec->has_exp)
+			return parse_error(ps, off, "exp= given twice", len);
+		rec->has_exp = true;
+		d = &rec->exp;
+	}
+	if (d != NULL)
+		return parse_domain_spec(ps, voff, vlen, off, len, d);
+	/* unknown-modifier = name "=" macro-string: checked, then ignored. */
+	if (spf_macro_check(ps->text + voff, vlen, true, &info) !=
+	    SPF_EXPAND_OK)
+		return parse_error(ps, voff + info.bad_offset, info.why,
+			len - (voff + info.bad_offset - off));
+	return RMX_OK;
+}
+
+int spf_record_parse(const char *text, size_t len, spf_alloc_fn *alloc,
+	void *actx, struct spf_record *out, struct rmx_diag *diag)
+{
+	struct parser ps = {text, len, alloc, actx, diag};
+	size_t i, ntok = 0, pos;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (len > SPF_RECORD_MAX)
+		return parse_error(&ps, SPF_RECORD_MAX, "record longer than "
+			"4096 octets", 0);
+	if (!spf_is_record(text, len))
+		return parse_error(&ps, 0, "not an SPF version 1 record", 0);
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)text[i];
+
+		if (ch < 0x20 || ch > 0x7e)
+			return parse_error(&ps, i, ch >= 0x80 ?
+				"non-ASCII octet in record" :
+				"control character in record", 0);
+		if (ch != ' ' && (i == 0 || text[i - 1] == ' '))
+			ntok++;
+	}
+	ntok--; /* the version */
+	if (ntok > 0) {
+		out->terms = alloc(actx, ntok * sizeof(*out->terms));
+		if (out->terms == NULL)
+			return RMX_ENOMEM;
+	}
+	pos = 6;
+	while (pos < len) {
+		size_t start, tlen, n, name_off;
+		uint8_t result = RMX_RESULT_PASS;
+		bool qualified = false;
+
+		if (text[pos] == ' ') {
+			pos++;
+			continue;
+		}
+		start = pos;
+		while (pos < len && text[pos] != ' ')
+			pos++;
+		tlen = pos - start;
+		name_off = start;
+		switch (text[start]) {
+		case '+': result = RMX_RESULT_PASS; qualified = true; break;
+		case '-': result = RMX_RESULT_FAIL; qualified = true; break;
+		case '~': result = RMX_RESULT_SOFTFAIL; qualified = true; break;
+		case '?': result = RMX_RESULT_NEUTRAL; qualified = true; break;
+		default: break;
+		}
+		if (qualified)
+			name_off++;
+		n = 0;
+		if (name_off < pos && is_alpha((unsigned char)text[name_off]))
+			while (name_off + n < pos &&
+			    is_name_char((unsigned char)text[name_off + n]))
+				n++;
+		if (n == 0)
+			return parse_error(&ps, start, "term does not start "
+				"with a name", tlen);
+		if (name_off + n < pos && text[name_off + n] == '=') {
+			if (qualified)
+				return parse_error(&ps, start,
+					"qualifier on a modifier", tlen);
+			rc = parse_modifier(&ps, name_off, n, pos - name_off,
+				out);
+		} else {
+			struct spf_term *t;
+
+			if (out->nterms >= ntok) /* cannot happen */
+				return parse_error(&ps, start,
+					"too many terms", tlen);
+			t = &out->terms[out->nterms];
+			t->text = text + start;
+			t->text_len = (uint16_t)tlen;
+			rc = parse_mechanism(&ps, name_off, pos - name_off, n,
+				result, t, start, tlen);
+			if (rc == RMX_OK) {
+				if (spf_kind_counts((enum spf_kind)t->kind))
+					out->nlookups++;
+				out->nterms++;
+			}
+		}
+		if (rc != RMX_OK)
+			return rc;
+	}
+	return RMX_OK;
+}

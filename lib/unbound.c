@@ -28,6 +28,14 @@
  * queried.  libunbound's log output is switched off (the library never
  * prints); its messages are lost, the mapped answers carry the reason.
  *
+ * Stub mode sets `server` as stub for the root zone, as the header says;
+ * libunbound then primes the root (". NS") at that server and follows the
+ * NS addresses it gets (on port 53), so stub mode needs a server that
+ * serves the root zone.  An authoritative server for some zone only (NSD
+ * in the tests) is used in forwarder mode (stub false): it ignores RD and
+ * answers authoritatively, and libunbound takes those answers, DNSSEC
+ * included.
+ *
  * Not done here: DNS over TLS, several servers, EDNS client options.
  */
 #include <rmx/unbound.h>
@@ -638,6 +646,13 @@ static int configure_system(struct ub_ctx *ctx, struct rmx_diag *diag)
 {
 	int r;
 
+	/* resolv.conf often names a local cache (127.0.0.53, 127.0.0.1) */
+	r = ub_ctx_set_option(ctx, "do-not-query-localhost:", "no");
+	if (r != 0) {
+		set_diag(diag, "libunbound option do-not-query-localhost: %s",
+			ub_strerror(r));
+		return RMX_ERESOLVER;
+	}
 	errno = 0;
 	r = ub_ctx_resolvconf(ctx, NULL);
 	if (r != 0) {
@@ -703,6 +718,16 @@ int rmx_unbound_new(const struct rmx_unbound_options *opt,
 	be->ctx = ctx;
 	be->timeout_ms = opt->query_timeout_ms;
 	ub_ctx_debugout(ctx, NULL);
+	/* keep RRs in the order the server sent them (RMX.md 1: several
+	 * RMX RRs are concatenated in answer order); libunbound rotates
+	 * them by default */
+	r = ub_ctx_set_option(ctx, "rrset-roundrobin:", "no");
+	if (r != 0) {
+		set_diag(diag, "libunbound option rrset-roundrobin: %s",
+			ub_strerror(r));
+		r = RMX_ERESOLVER;
+		goto fail;
+	}
 	/* a thread, not a forked process: cheaper, and nothing to reap */
 	r = ub_ctx_async(ctx, 1);
 	if (r != 0) {
