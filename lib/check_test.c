@@ -1,0 +1,382 @@
+/*
+ * check_test.c - unit tests of the check framework and the RMX evaluator
+ * on the in-memory zone: verdicts, reasons, parallel lookups, the lookup
+ * limit, deadline, cancel, and the asynchronous contract.
+ *
+ * The rule-by-rule coverage of RMX.md lives in the conformance suite
+ * (tests/conformance/rmx-tests.yml); these tests pin down what a suite
+ * cannot see: how many queries are in flight at once, when callbacks come,
+ * what the result's text fields say.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <rmx/rmx.h>
+
+#include <stdio.h>
+#include <string.h>
+
+static struct rmx_zone *zone;
+
+static int setup(void **state)
+{
+	(void)state;
+	return rmx_zone_new(RMX_TYPE_DEFAULT, &zone);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	rmx_zone_free(zone);
+	zone = NULL;
+	return 0;
+}
+
+static void add_rmx(const char *name, const char *text)
+{
+	uint8_t rd[RMX_RDATA_MAX];
+	size_t len = 0;
+	struct rmx_diag diag;
+
+	assert_int_equal(rmx_rdata_from_text(text, NULL, rd, sizeof(rd), &len,
+		&diag), RMX_OK);
+	assert_int_equal(rmx_zone_add_rr(zone, name, RMX_TYPE_DEFAULT, rd,
+		len), RMX_OK);
+}
+
+static void add_a(const char *name, uint8_t a, uint8_t b, uint8_t c,
+	uint8_t d)
+{
+	uint8_t rd[4] = {a, b, c, d};
+
+	assert_int_equal(rmx_zone_add_rr(zone, name, RMX_RR_A, rd, 4),
+		RMX_OK);
+}
+
+static void add_txt(const char *name, const char *text)
+{
+	uint8_t rd[256];
+	size_t len = strlen(text);
+
+	assert_true(len < 256);
+	rd[0] = (uint8_t)len;
+	memcpy(rd + 1, text, len);
+	assert_int_equal(rmx_zone_add_rr(zone, name, RMX_RR_TXT, rd, len + 1),
+		RMX_OK);
+}
+
+static struct rmx_check_result run(const char *ip, const char *sender,
+	const char *methods)
+{
+	struct rmx_config cfg;
+	struct rmx_request req = {0};
+	struct rmx_check_result res;
+
+	rmx_config_init(&cfg);
+	if (methods != NULL)
+		assert_int_equal(rmx_config_set_methods(&cfg, methods, NULL),
+			RMX_OK);
+	req.client_ip = ip;
+	req.sender = sender;
+	req.helo = "mail.example.org";
+	memset(&res, 0, sizeof(res));
+	assert_int_equal(rmx_check_run(rmx_zone_resolver(zone), &cfg, &req,
+		&res), RMX_OK);
+	return res;
+}
+
+static void test_pass_fail_reason(void **state)
+{
+	struct rmx_check_result r;
+
+	(void)state;
+	add_rmx("example.com", "!ip4:192.0.2.66 ip4:192.0.2.0/24");
+	r = run("192.0.2.7", "alice@example.com", NULL);
+	assert_int_equal(r.result, RMX_RESULT_PASS);
+	assert_int_equal(r.method, RMX_METHOD_RMX);
+	assert_string_equal(r.domain, "example.com");
+	assert_string_equal(r.entry, "ip4:192.0.2.0/24");
+	assert_non_null(strstr(r.reason, "192.0.2.7"));
+
+	r = run("192.0.2.66", "alice@example.com", NULL);
+	assert_int_equal(r.result, RMX_RESULT_FAIL);
+	assert_string_equal(r.entry, "!ip4:192.0.2.66");
+
+	r = run("198.51.100.1", "alice@example.com", NULL);
+	assert_int_equal(r.result, RMX_RESULT_FAIL);
+	assert_string_equal(r.entry, "");
+	assert_non_null(strstr(r.reason, "198.51.100.1 is not in the RMX "
+		"list of example.com"));
+	assert_int_equal(r.queries, 1);
+}
+
+static void test_invalid_domain_is_none_without_dns(void **state)
+{
+	struct rmx_check_result r;
+
+	(void)state;
+	r = run("192.0.2.7", "alice@localhost", NULL);
+	assert_int_equal(r.result, RMX_RESULT_NONE);
+	assert_int_equal(r.method, RMX_METHOD_NONE);
+	assert_int_equal(r.queries, 0);
+	r = run("192.0.2.7", "alice@example.123", NULL);
+	assert_int_equal(r.result, RMX_RESULT_NONE);
+	r = run("192.0.2.7", "alice@[192.0.2.7]", NULL);
+	assert_int_equal(r.result, RMX_RESULT_NONE);
+}
+
+static void test_bad_client_ip_is_einval(void **state)
+{
+	struct rmx_config cfg;
+	struct rmx_request req = {0};
+	struct rmx_check_result res;
+
+	(void)state;
+	rmx_config_init(&cfg);
+	req.client_ip = "192.0.2.300";
+	req.sender = "a@example.com";
+	assert_int_equal(rmx_check_run(rmx_zone_resolver(zone), &cfg, &req,
+		&res), RMX_EINVAL);
+}
+
+struct run_ctx {
+	bool *done;
+	struct rmx_check_result *out;
+};
+
+static void on_done(void *arg, const struct rmx_check_result *r)
+{
+	struct run_ctx *c = arg;
+
+	*c->out = *r;
+	*c->done = true;
+}
+
+/* Eight host entries: after the RMX answer all eight address lookups are
+ * in flight at once (RMX.md 2: parallel lookups). */
+static void test_host_lookups_run_in_parallel(void **state)
+{
+	struct rmx_resolver *res;
+	struct rmx_config cfg;
+	struct rmx_request req = {0};
+	struct rmx_check *chk;
+	char text[512] = "";
+	int i, rounds = 0;
+	size_t max_pending = 0;
+	struct rmx_check_result out;
+	bool done = false;
+
+	(void)state;
+	for (i = 1; i <= 8; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "h%d.example.net", i);
+		add_a(name, 198, 51, 100, (uint8_t)i);
+		snprintf(text + strlen(text), sizeof(text) - strlen(text),
+			"host:%s. ", name);
+	}
+	add_rmx("example.com", text);
+	res = rmx_zone_resolver(zone);
+	rmx_config_init(&cfg);
+	req.client_ip = "198.51.100.8";
+	req.sender = "bob@example.com";
+	struct run_ctx c = {&done, &out};
+	assert_int_equal(rmx_check_start(res, &cfg, &req, on_done, &c, &chk),
+		RMX_OK);
+	assert_non_null(chk);
+	assert_false(done); /* never called back from start */
+	while (!done) {
+		size_t p = res->ops->pending(res);
+
+		if (p > max_pending)
+			max_pending = p;
+		assert_true(rmx_resolver_process(res, 0) >= 0);
+		rounds++;
+		assert_true(rounds < 10);
+	}
+	assert_int_equal(max_pending, 8);
+	assert_int_equal(rounds, 2); /* RMX record, then 8 A in parallel */
+	assert_int_equal(out.result, RMX_RESULT_PASS);
+	assert_string_equal(out.entry, "host:h8.example.net.");
+	assert_int_equal(out.queries, 9);
+	assert_int_equal(out.lookups, 8);
+}
+
+/* A failed lookup before any match is temperror; after a match it does
+ * not matter (RMX.md 2.5). */
+static void test_failure_order(void **state)
+{
+	struct rmx_check_result r;
+
+	(void)state;
+	add_rmx("a.example", "host:slow.example.net. ip4:192.0.2.0/24");
+	add_rmx("b.example", "ip4:192.0.2.0/24 host:slow.example.net.");
+	assert_int_equal(rmx_zone_mark(zone, "slow.example.net",
+		RMX_ZONE_TIMEOUT), RMX_OK);
+	r = run("192.0.2.1", "x@a.example", NULL);
+	assert_int_equal(r.result, RMX_RESULT_TEMPERROR);
+	assert_string_equal(r.entry, "host:slow.example.net.");
+	assert_non_null(strstr(r.reason, "timed out"));
+	r = run("192.0.2.1", "x@b.example", NULL);
+	assert_int_equal(r.result, RMX_RESULT_PASS);
+}
+
+/* Eleven lookup entries: the 11th reached is permerror; if an earlier one
+ * matches, the limit is never reached. */
+static void test_lookup_limit(void **state)
+{
+	char text[1024] = "";
+	struct rmx_check_result r;
+	int i;
+
+	(void)state;
+	for (i = 1; i <= 11; i++)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text),
+			"host:n%d.example.net. ", i);
+	add_rmx("example.com", text);
+	add_a("n3.example.net", 192, 0, 2, 3);
+	r = run("192.0.2.99", "x@example.com", NULL);
+	assert_int_equal(r.result, RMX_RESULT_PERMERROR);
+	assert_string_equal(r.entry, "host:n11.example.net.");
+	r = run("192.0.2.3", "x@example.com", NULL);
+	assert_int_equal(r.result, RMX_RESULT_PASS);
+	assert_int_equal(r.lookups, 3);
+}
+
+/* A malformed RDATA is permerror even when an earlier entry matches. */
+static void test_malformed_is_permerror(void **state)
+{
+	/* ip4:192.0.2.0/24, then ip4 with prefix 33 */
+	static const uint8_t rd[] = {0x01, 0x04, 0x18, 0xc0, 0x00, 0x02,
+		0x01, 0x02, 0x21, 0xc0};
+	struct rmx_check_result r;
+
+	(void)state;
+	assert_int_equal(rmx_zone_add_rr(zone, "example.com",
+		RMX_TYPE_DEFAULT, rd, sizeof(rd)), RMX_OK);
+	r = run("192.0.2.1", "x@example.com", NULL);
+	assert_int_equal(r.result, RMX_RESULT_PERMERROR);
+	assert_non_null(strstr(r.reason, "malformed"));
+	assert_non_null(strstr(r.reason, "prefix"));
+}
+
+/* Per-mailbox record: the local part is one label. */
+static void test_fulladdr(void **state)
+{
+	struct rmx_check_result r;
+
+	(void)state;
+	add_rmx("example.com", "fulladdr ip4:192.0.2.0/24");
+	add_rmx("john\\.doe.example.com", "ip4:198.51.100.7");
+	r = run("198.51.100.7", "john.doe@example.com", NULL);
+	assert_int_equal(r.result, RMX_RESULT_PASS);
+	assert_non_null(strstr(r.reason, "per-mailbox"));
+	/* the mailbox record decides: no fall-through to the outer list */
+	r = run("192.0.2.1", "john.doe@example.com", NULL);
+	assert_int_equal(r.result, RMX_RESULT_FAIL);
+	/* no mailbox record: the walk goes on */
+	r = run("192.0.2.1", "jane@example.com", NULL);
+	assert_int_equal(r.result, RMX_RESULT_PASS);
+}
+
+/* rmx,spf: no RMX record -> SPF decides and the result says so; rmx
+ * only -> none. */
+static void test_method_fallback(void **state)
+{
+	struct rmx_check_result r;
+
+	(void)state;
+	add_txt("spf.example", "v=spf1 ip4:192.0.2.0/24 -all");
+	r = run("192.0.2.5", "x@spf.example", NULL);
+	assert_int_equal(r.result, RMX_RESULT_PASS);
+	assert_int_equal(r.method, RMX_METHOD_SPF);
+	r = run("192.0.2.5", "x@spf.example", "rmx");
+	assert_int_equal(r.result, RMX_RESULT_NONE);
+	assert_int_equal(r.method, RMX_METHOD_RMX);
+	r = run("192.0.2.5", "x@nothing.example", NULL);
+	assert_int_equal(r.result, RMX_RESULT_NONE);
+	assert_non_null(strstr(r.reason, "no RMX record"));
+}
+
+static void count_done(void *arg, const struct rmx_check_result *r)
+{
+	(void)r;
+	(*(int *)arg)++;
+}
+
+/* Cancel: no callback, nothing pending; expire: temperror. */
+static void test_cancel_and_expire(void **state)
+{
+	struct rmx_resolver *res = rmx_zone_resolver(zone);
+	struct rmx_config cfg;
+	struct rmx_request req = {0};
+	struct rmx_check *chk;
+	int calls = 0;
+
+	(void)state;
+	add_rmx("example.com", "ip4:192.0.2.0/24");
+	rmx_config_init(&cfg);
+	req.client_ip = "192.0.2.1";
+	req.sender = "x@example.com";
+	assert_int_equal(rmx_check_start(res, &cfg, &req, count_done, &calls,
+		&chk), RMX_OK);
+	assert_int_equal(res->ops->pending(res), 1);
+	rmx_check_cancel(chk);
+	assert_int_equal(res->ops->pending(res), 0);
+	rmx_resolver_process(res, 0);
+	assert_int_equal(calls, 0);
+
+	assert_int_equal(rmx_check_start(res, &cfg, &req, count_done, &calls,
+		&chk), RMX_OK);
+	rmx_check_expire(chk);
+	assert_int_equal(calls, 1);
+	assert_int_equal(res->ops->pending(res), 0);
+}
+
+/* The RMX lookup times out: temperror, and no SPF fallback. */
+static void test_rmx_timeout_no_fallback(void **state)
+{
+	struct rmx_check_result r;
+
+	(void)state;
+	add_txt("t.example", "v=spf1 +all");
+	assert_int_equal(rmx_zone_mark(zone, "t.example", RMX_ZONE_TIMEOUT),
+		RMX_OK);
+	r = run("192.0.2.5", "x@t.example", NULL);
+	assert_int_equal(r.result, RMX_RESULT_TEMPERROR);
+	assert_int_equal(r.method, RMX_METHOD_RMX);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_pass_fail_reason, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_invalid_domain_is_none_without_dns, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_bad_client_ip_is_einval,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_host_lookups_run_in_parallel, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failure_order, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_lookup_limit, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_malformed_is_permerror,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fulladdr, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_method_fallback, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_cancel_and_expire, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_rmx_timeout_no_fallback,
+			setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
