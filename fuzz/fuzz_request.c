@@ -20,6 +20,7 @@
  *   - the zone resolver is left with nothing pending.
  */
 #include <rmx/check.h>
+#include <rmx/record.h>
 #include <rmx/zone.h>
 
 #include "fuzz_util.h"

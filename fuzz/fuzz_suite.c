@@ -16,6 +16,7 @@
  *     grows by the number of tests;
  *   - rmx_suite_free releases everything (LeakSanitizer).
  */
+#include <rmx/record.h>
 #include <rmx/suite.h>
 
 #include "fuzz_util.h"

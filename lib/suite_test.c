@@ -397,6 +397,11 @@ static const char run_suite[] =
 	"    mailfrom: a@exp.example.com\n"
 	"    result: fail\n"
 	"    explanation: not this\n"
+	"  exp-default:\n"
+	"    host: 192.0.2.1\n"
+	"    mailfrom: a@spf.example.com\n"
+	"    result: fail\n"
+	"    explanation: DEFAULT\n"
 	"zonedata:\n"
 	"  example.com:\n"
 	"    - RMX: '!ip4:192.0.2.66 ip4:192.0.2.0/24'\n"
@@ -455,8 +460,8 @@ static void test_run(void **state)
 	opt.exceptions = exc;
 	assert_int_equal(rmx_suite_run(su, &opt, tally_outcome, &t, &passed,
 		&failed, &diag), RMX_OK);
-	assert_int_equal(t.calls, 7);
-	assert_int_equal(passed, 5);
+	assert_int_equal(t.calls, 8);
+	assert_int_equal(passed, 6);
 	assert_int_equal(failed, 2);
 	assert_int_equal(t.nfailed, 2);
 	assert_string_equal(t.failed[0], "wrong-on-purpose");
@@ -469,7 +474,7 @@ static void test_run(void **state)
 	opt.methods = "rmx";
 	assert_int_equal(rmx_suite_run(su, &opt, tally_outcome, &t, &passed,
 		&failed, &diag), RMX_OK);
-	assert_int_equal(failed, 3);
+	assert_int_equal(failed, 4);
 	opt.methods = "dkim";
 	assert_int_equal(rmx_suite_run(su, &opt, NULL, NULL, &passed, &failed,
 		&diag), RMX_EINVAL);

@@ -9,10 +9,10 @@
 # good zone is dnssec=insecure.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-. "${RMX_E2E_LIB:-$here/lib.sh}"
+. "$here/lib.sh"
 . "$here/unbound_lib.sh"
 ub_init "${1:?usage: $0 BUILD_DIR}"
-ub_need nsd ldns-keygen ldns-signzone
+ub_need nsd nsd-checkconf dig ldns-keygen ldns-signzone
 
 z=$UB_WORK/sign
 mkdir -p "$z"

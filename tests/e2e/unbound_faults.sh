@@ -11,6 +11,7 @@
 # runs under `timeout 30`: a hang (124) or a signal is a failure.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 . "$here/unbound_lib.sh"
 ub_init "${1:?usage: $0 BUILD_DIR}"
 

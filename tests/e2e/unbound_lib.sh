@@ -1,10 +1,12 @@
 # unbound_lib.sh - helpers for the real-DNS tests (tests/e2e/unbound_*.sh),
-# sourced after tests/e2e/lib.sh (which starts and stops NSD).
+# sourced after tests/e2e/lib.sh (which starts and stops NSD); bash.
 #
 # Offers:
 #   ub_init BUILD_DIR          set RMX, DNSFAKE, UB_WORK (a temp dir removed
 #                              at exit, with every process started here)
 #   ub_need TOOL...            fail (not skip) when a tool is missing
+#   ub_start_nsd NAME FILE     serve zone NAME from FILE with NSD; prints
+#                              the port
 #   ub_serve_zone NAME FILE [DELAY_MS]
 #                              serve zone NAME from FILE with NSD, behind a
 #                              dnsfake relay delaying each query DELAY_MS
@@ -27,6 +29,9 @@ UB_PIDS=()
 
 ub_cleanup() {
 	local pid
+	if declare -F nsd_stop_all >/dev/null; then
+		nsd_stop_all
+	fi
 	for pid in "${UB_PIDS[@]}"; do
 		kill "$pid" 2>/dev/null
 	done
@@ -47,14 +52,7 @@ ub_init() {
 }
 
 ub_need() {
-	local t
-	for t in "$@"; do
-		if ! command -v "$t" >/dev/null 2>&1; then
-			echo "FAIL: needs $t (apt-get install" \
-				"nsd ldnsutils dnsutils)" >&2
-			exit 1
-		fi
-	done
+	e2e_need "$@" || exit 1
 }
 
 ub_fail() {
@@ -172,16 +170,11 @@ ub_expect_has() {
 	return 1
 }
 
-# ub_start_nsd NAME FILE: serve zone NAME from FILE with NSD on a free port,
-# through tests/e2e/lib.sh; prints the port.
+# ub_start_nsd NAME FILE: serve zone NAME from FILE with NSD on a free port
+# (tests/e2e/lib.sh nsd_serve; stopped by nsd_stop_all at exit); prints
+# the port.
 ub_start_nsd() {
 	local dir
-	dir=$(mktemp -d "$UB_WORK/nsd.XXXXXX")
-	if declare -F shim_nsd_start >/dev/null; then
-		shim_nsd_start "$dir" "$1" "$2" || return 1
-		echo "$(cat "$dir/nsd.pid")" >"$UB_WORK/nsd-$RANDOM.pid"
-		return 0
-	fi
-	echo "FAIL: tests/e2e/lib.sh has no NSD starter" >&2
-	return 1
+	dir=$(mktemp -d "$UB_WORK/nsd.XXXXXX") || return 1
+	nsd_serve "$dir" "$1" "$2"
 }

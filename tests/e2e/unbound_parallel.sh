@@ -10,10 +10,10 @@
 # client matching the last host (pass) and one matching none (fail).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-. "${RMX_E2E_LIB:-$here/lib.sh}"
+. "$here/lib.sh"
 . "$here/unbound_lib.sh"
 ub_init "${1:?usage: $0 BUILD_DIR}"
-ub_need nsd
+ub_need nsd nsd-checkconf dig
 
 DELAY=200
 
