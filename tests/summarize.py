@@ -23,6 +23,9 @@ for line in lines:
     t = json.loads(line)
     out = (t.get("stdout") or "") + "\n" + (t.get("stderr") or "")
     ok = t.get("result") in ("OK", "EXPECTEDFAIL")
+    if t.get("result") == "SKIP":
+        rows.append("%-28s skip  %s" % (t["name"], out.strip().splitlines()[-1] if out.strip() else ""))
+        continue
     p = f = None
     m = re.findall(r"^(\d+) passed, (\d+) failed", out, re.M)
     if m:

@@ -112,8 +112,7 @@ static void report_outcome(void *arg, const struct rmx_suite_outcome *o)
 	}
 	fputs(": expected ", stdout);
 	print_expected(o->test);
-	printf(", got %s (%s): ", rmx_result_str(r->result),
-		rmx_method_str(r->method));
+	printf(", got %s: ", rmx_result_str(r->result));
 	print_flat(r->reason);
 	putchar('\n');
 }
