@@ -9,8 +9,11 @@
  * in-memory zone (rmx_zone_load_file) and runs every check on its resolver
  * with rmx_check_run, the blocking call; the zone and resolver are reused,
  * each check is new (rmx keeps no cache between checks).  With --server,
- * every check gets a new libunbound backend pointed at that server as stub
- * (a cold cache), and only the check is timed, not creating the backend.
+ * every check gets a new libunbound backend (a cold cache) that forwards
+ * to that server, as a mail server would to its recursive resolver, and
+ * only the check is timed, not creating the backend.  (Stub mode is not
+ * used: libunbound primes a stub with an NS query first, one more round
+ * trip on every cold cache.)
  *
  * First one check is run and its result compared with RESULT (exit 1 on a
  * mismatch, before anything is timed); then N checks, and it prints
@@ -68,7 +71,7 @@ static struct rmx_resolver *new_unbound(const char *server)
 	memset(&diag, 0, sizeof(diag));
 	rmx_unbound_options_init(&opt);
 	opt.server = server;
-	opt.stub = true;
+	opt.stub = false; /* forward, as to a recursive resolver */
 	rc = rmx_unbound_new(&opt, &res, &diag);
 	if (rc != RMX_OK) {
 		fprintf(stderr, "rmx_bench: unbound backend: %s (%s)\n",

@@ -6,7 +6,7 @@
  * answers come from the fuzz input.  query() queues the query; process()
  * answers every query queued before it was called, in order, each from the
  * input stream:
- *   status octet: status = octet % 5 (enum rmx_dns_status), dnssec =
+ *   status octet: status = (octet & 15) % 5 (enum rmx_dns_status), dnssec =
  *                 (octet >> 4) % 3; BOGUS forces status FAIL (resolver.h);
  *   if status is OK: count octet (1 + octet % 8 RRs), then per RR a length
  *                 octet L (L == 255: two more octets give a big-endian
@@ -20,6 +20,8 @@
  * bit 3: methods "spf,rmx" instead of "rmx,spf"), then the answers.
  * The request is fixed otherwise: sender user@example.com, HELO
  * mail.example.com.
+ *
+ * FUZZ_VERBOSE set in the environment prints each result on stderr.
  *
  * Properties:
  *   - rmx_check_run returns RMX_OK; the result is valid (fuzz_util.h:
@@ -118,7 +120,7 @@ static void answer_one(struct fz_resolver *fz, struct fz_query *q)
 		ans.status = RMX_DNS_TIMEOUT;
 		ans.why = "fuzz input exhausted";
 	} else {
-		ans.status = (enum rmx_dns_status)(o % 5);
+		ans.status = (enum rmx_dns_status)((o & 0x0f) % 5);
 		ans.dnssec = (enum rmx_dnssec)((o >> 4) % 3);
 		if (ans.dnssec == RMX_DNSSEC_BOGUS)
 			ans.status = RMX_DNS_FAIL;
@@ -241,6 +243,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = rmx_check_run(&fz.base, &cfg, &req, &result);
 	FUZZ_ASSERT(rc == RMX_OK, "rmx_check_run returned %d (%s)", rc,
 		rmx_strerror(rc));
+	if (getenv("FUZZ_VERBOSE") != NULL)
+		fprintf(stderr, "%s method=%s domain=%s entry=\"%s\" "
+			"reason=\"%s\" exp=\"%s\" queries=%u/%zu\n",
+			rmx_result_str(result.result),
+			rmx_method_str(result.method), result.domain,
+			result.entry, result.reason, result.explanation,
+			result.queries, fz.attempts);
 	fuzz_check_result(&result);
 	FUZZ_ASSERT(fz_pending(&fz.base) == 0,
 		"%zu queries still live after the check ended",

@@ -12,7 +12,8 @@
  *
  * Properties:
  *   - spf_macro_check and spf_macro_expand agree: SYNTAX from one iff from
- *     the other, and bad_offset <= len;
+ *     the other (unless expansion stopped early with NEED_PTR), and
+ *     bad_offset <= len;
  *   - SPF_EXPAND_NEED_PTR only when the string uses p and no PTR name is
  *     known;
  *   - on OK the output is NUL-terminated, strlen == b.len <= b.max,
@@ -136,8 +137,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		flen[0], exp, &b);
 	FUZZ_ASSERT(rc >= SPF_EXPAND_TOOLONG && rc <= SPF_EXPAND_NEED_PTR,
 		"spf_macro_expand returned %d", rc);
-	FUZZ_ASSERT((rc == SPF_EXPAND_SYNTAX) == (crc == SPF_EXPAND_SYNTAX),
-		"spf_macro_check %d but spf_macro_expand %d", crc, rc);
+	/* Expansion stops at a %{p} it cannot expand yet, so a syntax error
+	 * after it is found only on the second expansion (the parser checks
+	 * every macro-string with spf_macro_check up front anyway). */
+	if (rc != SPF_EXPAND_NEED_PTR)
+		FUZZ_ASSERT((rc == SPF_EXPAND_SYNTAX) ==
+			(crc == SPF_EXPAND_SYNTAX),
+			"spf_macro_check %d but spf_macro_expand %d", crc, rc);
 	if (rc == SPF_EXPAND_NEED_PTR)
 		FUZZ_ASSERT(info.uses_p && ctx.ptr == NULL,
 			"NEED_PTR without %%{p} or with a PTR name");

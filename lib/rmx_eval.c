@@ -700,6 +700,8 @@ static struct walk *walk_new(struct rmx_eval *ev, bool is_mailbox,
 	if (w->owner == NULL || (total > 0 && w->rdata == NULL))
 		return NULL;
 	for (i = 0; i < a->count; i++) {
+		if (a->rr[i].rdlen == 0)
+			continue; /* (an RR of zero entries adds nothing) */
 		memcpy(w->rdata + w->rdlen, a->rr[i].rdata, a->rr[i].rdlen);
 		w->rdlen += a->rr[i].rdlen;
 	}

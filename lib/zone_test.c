@@ -359,6 +359,21 @@ static void test_bad_input(void **state)
 
 /* ---- master files ---- */
 
+struct big_seen {
+	int calls;
+	size_t rdlen;
+};
+
+static void record_big(void *arg, const struct rmx_dns_answer *a)
+{
+	struct big_seen *seen = arg;
+
+	seen->calls++;
+	assert_int_equal(a->status, RMX_DNS_OK);
+	assert_int_equal(a->count, 1);
+	seen->rdlen = a->rr[0].rdlen;
+}
+
 static char *write_temp(const char *text)
 {
 	char *path = strdup("/tmp/rmx_zone_test.XXXXXX");
@@ -507,6 +522,56 @@ static void test_load_file_errors(void **state)
 	}
 }
 
+/* RMX RDATA past ldns's ~32 KiB hex limit loads; past 65535 octets it is
+ * an error on the record's line. */
+static void test_load_file_large_rmx(void **state)
+{
+	size_t cap = 200000, n = 0, i;
+	char *text = malloc(cap);
+	char *path;
+	struct rmx_zone *z = new_zone();
+	struct rmx_resolver *r = rmx_zone_resolver(z);
+	struct rmx_diag diag;
+	rmx_query_id id;
+	struct big_seen seen = {0, 0};
+
+	(void)state;
+	assert_non_null(text);
+	/* 3000 ip6 /128 entries of 19 octets: 57000 octets */
+	n += (size_t)snprintf(text + n, cap - n, "big.example. IN RMX (");
+	for (i = 0; i < 3000; i++)
+		n += (size_t)snprintf(text + n, cap - n,
+			"%sip6:2001:db8::%zx", i % 8 == 0 ? "\n " : " ", i);
+	n += (size_t)snprintf(text + n, cap - n, " )\n");
+	path = write_temp(text);
+	assert_int_equal(rmx_zone_load_file(z, path, NULL, &diag), RMX_OK);
+	unlink(path);
+	free(path);
+	assert_int_equal(rmx_resolver_query(r, "big.example.",
+		RMX_TYPE_DEFAULT, record_big, &seen, &id), RMX_OK);
+	assert_int_equal(rmx_resolver_process(r, 0), 1);
+	assert_int_equal(seen.calls, 1);
+	assert_int_equal(seen.rdlen, 57000);
+	rmx_zone_free(z);
+
+	/* 4000 entries: 76000 octets */
+	n = (size_t)snprintf(text, cap, "\nbig.example. IN RMX");
+	for (i = 0; i < 4000; i++)
+		n += (size_t)snprintf(text + n, cap - n, " ip6:2001:db8::%zx",
+			i);
+	snprintf(text + n, cap - n, "\n");
+	path = write_temp(text);
+	z = new_zone();
+	assert_int_equal(rmx_zone_load_file(z, path, NULL, &diag),
+		RMX_EMALFORMED);
+	assert_int_equal(diag.line, 2);
+	assert_non_null(strstr(diag.msg, "longer than 65535"));
+	rmx_zone_free(z);
+	unlink(path);
+	free(path);
+	free(text);
+}
+
 static void test_load_file_missing(void **state)
 {
 	struct rmx_zone *z = new_zone();
@@ -534,6 +599,7 @@ int main(void)
 		cmocka_unit_test(test_load_file),
 		cmocka_unit_test(test_load_file_type_code_and_origin),
 		cmocka_unit_test(test_load_file_errors),
+		cmocka_unit_test(test_load_file_large_rmx),
 		cmocka_unit_test(test_load_file_missing),
 	};
 

@@ -13,9 +13,10 @@
  * is not any of ldns's field formats either.  So this module cuts the file
  * into records itself (comments, quoted strings, parentheses spanning
  * lines, $ORIGIN, $TTL), and when a record's type token is RMX it converts
- * the RDATA with rmx_rdata_from_text() against the current origin into the
- * RFC 3597 form "TYPE<code> \# LEN HEX", which ldns does parse.  Every
- * record, converted or not, then goes through ldns_rr_new_frm_str().
+ * the RDATA with rmx_rdata_from_text() against the current origin, lets
+ * ldns parse the record as "TYPE<code> \# 0" (RFC 3597 form, which ldns
+ * does know) and then gives the RR the converted RDATA.  Every record,
+ * converted or not, goes through ldns_rr_new_frm_str().
  *
  * Bad input: RMX_EMALFORMED with diag->line the line where the record
  * starts and diag->msg "PATH:LINE: what is wrong" (an RMX conversion error
@@ -26,7 +27,10 @@
  *
  * Does not: $INCLUDE or $GENERATE (an error says so), check zone
  * semantics (SOA, NS, glue), or validate RDATA given in TYPE<code> \# form
- * (a test zone may hold malformed RMX records on purpose).
+ * (a test zone may hold malformed RMX records on purpose).  BUGS: RDATA
+ * written in TYPE<code> \# form is parsed by ldns, which reads at most
+ * 65535 hex characters, so such records are limited to about 32 KiB;
+ * records written with the RMX mnemonic are not.
  */
 #include <rmx/zone.h>
 #include <rmx/name.h>
@@ -42,7 +46,6 @@
 #include <strings.h>
 
 #define ZONEFILE_RECORD_MAX (1024 * 1024)
-#define ZONEFILE_HEX_GROUP 64 /* hex digits per token in converted RMX */
 
 /* A growing text buffer with a hard bound. */
 struct text_buf {
@@ -65,6 +68,8 @@ struct zonefile {
 	char *origin_text;        /* ldns_rdf2str(origin), absolute */
 	ldns_rdf *prev_owner;
 	uint32_t default_ttl;     /* $TTL; 0: ldns's default */
+	uint8_t *rmx_rdata;       /* RDATA of the current RMX record */
+	size_t rmx_rdlen;
 };
 
 static int report(struct zonefile *zf, int code, const char *fmt, ...)
@@ -244,19 +249,20 @@ static int run_directive(struct zonefile *zf, const char *rec)
 /* ---- records ---- */
 
 /*
- * If the record's type token is RMX, rewrite it in place to RFC 3597 form.
- * The type is the first token after the owner (absent when the record
- * starts with a blank) and at most two TTL/class tokens.
+ * If the record's type token is RMX, convert its RDATA into zf->rmx_rdata
+ * and rewrite the record in place to "... TYPE<code> \# 0"; run_record
+ * then attaches the RDATA to what ldns parsed.  (Handing ldns the hex
+ * instead would cap RDATA at about 32 KiB: its hex parser reads at most
+ * 65535 characters.)  The type is the first token after the owner (absent
+ * when the record starts with a blank) and at most two TTL/class tokens.
  */
 static int convert_rmx(struct zonefile *zf, bool *was_rmx)
 {
 	const char *s = zf->rec.s;
 	size_t pos = 0, ts, te, i;
-	uint8_t *rdata;
-	size_t rdlen = 0;
 	struct rmx_diag d;
 	struct text_buf out = {0};
-	char head[48];
+	char head[32];
 	int rc;
 
 	*was_rmx = false;
@@ -276,40 +282,54 @@ static int convert_rmx(struct zonefile *zf, bool *was_rmx)
 	if (!token_is(s, ts, te, "RMX"))
 		return RMX_OK;
 	*was_rmx = true;
-	rdata = malloc(RMX_RDATA_MAX);
-	if (rdata == NULL)
-		return report(zf, RMX_ENOMEM, "out of memory");
+	if (zf->rmx_rdata == NULL) {
+		zf->rmx_rdata = malloc(RMX_RDATA_MAX);
+		if (zf->rmx_rdata == NULL)
+			return report(zf, RMX_ENOMEM, "out of memory");
+	}
 	while (is_blank(s[te]))
 		te++;
 	rmx_diag_clear(&d);
-	rc = rmx_rdata_from_text(s + te, zf->origin_text, rdata, RMX_RDATA_MAX,
-		&rdlen, &d);
-	if (rc != RMX_OK) {
-		free(rdata);
-		if (rc == RMX_ENOMEM)
-			return report(zf, rc, "out of memory");
+	zf->rmx_rdlen = 0;
+	rc = rmx_rdata_from_text(s + te, zf->origin_text, zf->rmx_rdata,
+		RMX_RDATA_MAX, &zf->rmx_rdlen, &d);
+	if (rc == RMX_ENOMEM)
+		return report(zf, rc, "out of memory");
+	if (rc == RMX_ESPACE)
+		return report(zf, RMX_EMALFORMED,
+			"RMX record: RDATA longer than %d octets",
+			RMX_RDATA_MAX);
+	if (rc != RMX_OK)
 		return report(zf, RMX_EMALFORMED, "RMX record: %s", d.msg);
-	}
-	snprintf(head, sizeof(head), "TYPE%u \\# %zu", (unsigned)zf->rmx_type,
-		rdlen);
+	snprintf(head, sizeof(head), "TYPE%u \\# 0", (unsigned)zf->rmx_type);
 	rc = buf_append(&out, s, ts);
 	if (rc == RMX_OK)
 		rc = buf_append(&out, head, strlen(head));
-	for (i = 0; rc == RMX_OK && i < rdlen; i++) {
-		char hex[4];
-
-		snprintf(hex, sizeof(hex), "%s%02x",
-			i % (ZONEFILE_HEX_GROUP / 2) == 0 ? " " : "",
-			(unsigned)rdata[i]);
-		rc = buf_append(&out, hex, strlen(hex));
-	}
-	free(rdata);
 	if (rc != RMX_OK) {
 		free(out.s);
-		return report(zf, rc, "record too long after conversion");
+		return report(zf, rc, "out of memory");
 	}
 	free(zf->rec.s);
 	zf->rec = out;
+	return RMX_OK;
+}
+
+/* Give an RR parsed from "TYPE<code> \# 0" the converted RMX RDATA. */
+static int attach_rmx_rdata(struct zonefile *zf, ldns_rr *rr)
+{
+	ldns_rdf *rdf;
+
+	while (ldns_rr_rd_count(rr) > 0)
+		ldns_rdf_deep_free(ldns_rr_pop_rdf(rr));
+	if (zf->rmx_rdlen == 0)
+		return RMX_OK;
+	rdf = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_UNKNOWN, zf->rmx_rdlen,
+		zf->rmx_rdata);
+	if (rdf == NULL || !ldns_rr_push_rdf(rr, rdf)) {
+		if (rdf != NULL)
+			ldns_rdf_deep_free(rdf);
+		return report(zf, RMX_ENOMEM, "out of memory");
+	}
 	return RMX_OK;
 }
 
@@ -390,6 +410,13 @@ static int run_record(struct zonefile *zf)
 	if (st != LDNS_STATUS_OK)
 		return report(zf, RMX_EMALFORMED, "%s",
 			ldns_get_errorstr_by_id(st));
+	if (was_rmx) {
+		rc = attach_rmx_rdata(zf, rr);
+		if (rc != RMX_OK) {
+			ldns_rr_free(rr);
+			return rc;
+		}
+	}
 	if (zf->diag != NULL)
 		zf->diag->msg[0] = '\0';
 	rc = hand_over_rr(zf, rr, was_rmx);
@@ -529,6 +556,7 @@ int rmx_zonefile_read(const char *path, const char *origin, uint16_t rmx_type,
 		fclose(zf.fp);
 	}
 	free(zf.rec.s);
+	free(zf.rmx_rdata);
 	if (zf.origin != NULL)
 		ldns_rdf_deep_free(zf.origin);
 	if (zf.prev_owner != NULL)
