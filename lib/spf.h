@@ -120,7 +120,7 @@ struct spf_macro_ctx {
 	const char *helo;      /* h */
 	const char *receiver;  /* r */
 	const char *ptr;       /* p: validated name; NULL: not known yet */
-	int64_t now;           /* t */
+	int64_t now;           /* t; negative: read the clock */
 };
 
 /* Growing output buffer, bounded by max. */

@@ -40,7 +40,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <rmx/name.h>
 
@@ -87,6 +86,7 @@ struct spf_slot {
 	const char *why;           /* detail for a reason */
 	struct spf_sub *subs;      /* mx */
 	unsigned nsubs;
+	bool hosts_started;        /* mx: address lookups started */
 	uint8_t *twire;            /* ptr: target as a wire name */
 	size_t twlen;
 	struct spf_record *rec;    /* record fetch: OUT_RECORD */
@@ -144,9 +144,6 @@ struct spf_eval {
 	struct spf_frame *exp_frame;
 	struct spf_slot exp;
 	enum rmx_result final_result;
-	const char *final_domain;
-	const char *final_entry;
-	const char *final_reason;
 };
 
 static void eval_run(struct spf_eval *ev);
@@ -888,17 +885,26 @@ static void answer_mx(struct rmx_check *chk, void *arg,
 		s->subs[j] = x;
 		s->nsubs++;
 	}
+	/* The host lookups start when the walk reaches the term
+	 * (mx_hosts_start): an mx fetched ahead is often never needed. */
+	if (s->nsubs == 0) {
+		s->outcome = OUT_NOMATCH;
+		s->state = SLOT_DONE;
+	}
+	resume(ev);
+}
+
+static void mx_hosts_start(struct spf_eval *ev, struct spf_slot *s)
+{
+	unsigned i;
+
+	s->hosts_started = true;
 	for (i = 0; i < s->nsubs; i++) {
 		s->subs[i].state = SLOT_RUNNING;
 		if (!query(ev, s->subs[i].qname, ev->in->client.family == 4 ?
 		    RMX_RR_A : RMX_RR_AAAA, answer_mx_addr, &s->subs[i]))
 			return;
 	}
-	if (s->nsubs == 0) {
-		s->outcome = OUT_NOMATCH;
-		s->state = SLOT_DONE;
-	}
-	resume(ev);
 }
 
 /*
@@ -1041,14 +1047,15 @@ static void frame_prefetch(struct spf_eval *ev, struct spf_frame *f)
 
 /* ---- results ---- */
 
-/* " (via include from a.example) (via redirect from b.example)" */
-static const char *via_text(struct spf_eval *ev, const struct spf_frame *f)
+/* " (via include from a.example) (via redirect from b.example)" into
+ * buf; "" for the top record. */
+static const char *via_text(const struct spf_frame *f, char *buf,
+	size_t cap)
 {
-	char buf[600];
 	size_t n = 0;
 
 	buf[0] = '\0';
-	while (f != NULL && n < sizeof(buf)) {
+	while (f != NULL && n < cap) {
 		const struct spf_frame *up;
 		const char *how;
 		int w;
@@ -1062,38 +1069,52 @@ static const char *via_text(struct spf_eval *ev, const struct spf_frame *f)
 		} else {
 			break;
 		}
-		w = snprintf(buf + n, sizeof(buf) - n, " (via %s from %s)",
-			how, up->domain);
+		w = snprintf(buf + n, cap - n, " (via %s from %s)", how,
+			up->domain);
 		if (w < 0)
 			break;
 		n += (size_t)w;
 		f = up;
 	}
-	return ev_printf(ev, "%s", buf);
+	return buf;
+}
+
+/* Report the result the walk reached (ev->final_result, ev->match_*):
+ * one formatting call, in check_method_done. */
+static enum step report(struct spf_eval *ev)
+{
+	const struct spf_term *t = ev->match_term;
+	const struct spf_frame *f = t != NULL ? ev->match_frame : ev->frame;
+	char entry[RMX_RESULT_TEXT_MAX], via[600];
+	size_t n = 0;
+
+	if (ev->ended)
+		return STEP_END;
+	ev->ended = true;
+	if (t != NULL) {
+		n = t->text_len < sizeof(entry) - 1 ? t->text_len :
+			sizeof(entry) - 1;
+		memcpy(entry, t->text, n);
+	}
+	entry[n] = '\0';
+	if (t != NULL)
+		check_method_done(ev->chk, ev->final_result, f->domain, entry,
+			"%s matched %s in the SPF record of %s%s",
+			ev->in->client_text, entry, f->domain,
+			via_text(f, via, sizeof(via)));
+	else
+		check_method_done(ev->chk, ev->final_result, f->domain, entry,
+			"no mechanism matched %s in the SPF record of %s%s: "
+			"default result neutral", ev->in->client_text,
+			f->domain, via_text(f, via, sizeof(via)));
+	return STEP_END;
 }
 
 /* The top frame decided: report, after fetching the explanation on fail. */
 static enum step final_result(struct spf_eval *ev, enum rmx_result result)
 {
 	struct spf_frame *f = ev->frame;
-	const struct spf_term *t = ev->match_term;
-	const struct spf_frame *mf = ev->match_frame;
-	char ip[64];
 
-	rmx_addr_to_text(&ev->in->client, ip, sizeof(ip));
-	if (t != NULL) {
-		ev->final_domain = mf->domain;
-		ev->final_entry = term_text(ev, t);
-		ev->final_reason = ev_printf(ev, "%s matched %.*s in the SPF "
-			"record of %s%s", ip, (int)t->text_len, t->text,
-			mf->domain, via_text(ev, mf));
-	} else {
-		ev->final_domain = f->domain;
-		ev->final_entry = "";
-		ev->final_reason = ev_printf(ev, "no mechanism matched %s in the "
-			"SPF record of %s%s: default result neutral", ip,
-			f->domain, via_text(ev, f));
-	}
 	ev->final_result = result;
 	if (result == RMX_RESULT_FAIL && f->rec->has_exp) {
 		ev->exp_frame = f;
@@ -1101,8 +1122,7 @@ static enum step final_result(struct spf_eval *ev, enum rmx_result result)
 		ev->phase = PHASE_EXP;
 		return STEP_CONTINUE;
 	}
-	return finish(ev, result, ev->final_domain, ev->final_entry,
-		ev->final_reason);
+	return report(ev);
 }
 
 /*
@@ -1245,6 +1265,9 @@ static enum step step_term(struct spf_eval *ev)
 		}
 		if (t->kind == SPF_PTR && s->state == SLOT_RUNNING)
 			ptr_outcome(ev, s);
+		else if (t->kind == SPF_MX && s->state == SLOT_RUNNING &&
+		    s->subs != NULL && !s->hosts_started)
+			mx_hosts_start(ev, s);
 		if (ev->ended)
 			return STEP_END;
 		if (s->state != SLOT_DONE)
@@ -1378,8 +1401,7 @@ static enum step step_exp(struct spf_eval *ev)
 			return st;
 		s->frame = NULL;
 		if (s->qname == NULL)
-			return finish(ev, ev->final_result, ev->final_domain,
-				ev->final_entry, ev->final_reason);
+			return report(ev);
 		s->state = SLOT_RUNNING;
 		if (!query(ev, s->qname, RMX_RR_TXT, answer_exp, s))
 			return STEP_END;
@@ -1393,8 +1415,7 @@ static enum step step_exp(struct spf_eval *ev)
 		if (text != NULL)
 			check_set_explanation(ev->chk, text);
 	}
-	return finish(ev, ev->final_result, ev->final_domain, ev->final_entry,
-		ev->final_reason);
+	return report(ev);
 }
 
 static void eval_run(struct spf_eval *ev)
@@ -1439,7 +1460,7 @@ void spf_eval_start(struct rmx_check *chk)
 	ev->mctx.helo = in->helo != NULL ? in->helo : "";
 	ev->mctx.receiver = in->cfg.receiver != NULL ? in->cfg.receiver :
 		"unknown";
-	ev->mctx.now = (int64_t)time(NULL);
+	ev->mctx.now = -1; /* %{t}: read the clock only when used */
 	ev->top.ev = ev;
 	ev->top.name = in->domain;
 	ev->top.qname = spf_name_query_text(in->domain, ev_alloc, chk);

@@ -30,6 +30,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /* In domain mode, compact the buffer when it grows past this. */
 #define SPF_COMPACT_AT 1024
@@ -312,7 +313,8 @@ static const char *macro_value(const struct spf_macro_ctx *ctx, char letter,
 		v = ctx->receiver;
 		break;
 	case 't':
-		snprintf(tmp, 80, "%lld", (long long)ctx->now);
+		snprintf(tmp, 80, "%lld", (long long)(ctx->now >= 0 ? ctx->now :
+			(int64_t)time(NULL)));
 		v = tmp;
 		break;
 	default:

@@ -38,21 +38,42 @@ struct parser {
 	spf_alloc_fn *alloc;
 	void *actx;
 	struct rmx_diag *diag;
+	char *names;        /* NUL-terminated copies of domain-specs */
+	size_t names_left;
 };
 
 static const struct {
 	const char *name;
+	uint8_t len;
 	enum spf_kind kind;
 } mechanisms[] = {
-	{"all", SPF_ALL},
-	{"include", SPF_INCLUDE},
-	{"a", SPF_A},
-	{"mx", SPF_MX},
-	{"ptr", SPF_PTR},
-	{"ip4", SPF_IP4},
-	{"ip6", SPF_IP6},
-	{"exists", SPF_EXISTS},
+	{"all", 3, SPF_ALL},
+	{"include", 7, SPF_INCLUDE},
+	{"a", 1, SPF_A},
+	{"mx", 2, SPF_MX},
+	{"ptr", 3, SPF_PTR},
+	{"ip4", 3, SPF_IP4},
+	{"ip6", 3, SPF_IP6},
+	{"exists", 6, SPF_EXISTS},
 };
+
+/* s[0..n) equals lower (lower case letters and digits), ignoring case. */
+static bool name_is(const char *s, size_t n, const char *lower, size_t ln)
+{
+	size_t i;
+
+	if (n != ln)
+		return false;
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch >= 'A' && ch <= 'Z')
+			ch = (unsigned char)(ch + ('a' - 'A'));
+		if (ch != (unsigned char)lower[i])
+			return false;
+	}
+	return true;
+}
 
 const char *spf_kind_name(enum spf_kind kind)
 {
@@ -72,7 +93,7 @@ bool spf_kind_counts(enum spf_kind kind)
 
 bool spf_is_record(const char *text, size_t len)
 {
-	return len >= 6 && strncasecmp(text, "v=spf1", 6) == 0 &&
+	return len >= 6 && name_is(text, 6, "v=spf1", 6) &&
 		(len == 6 || text[6] == ' ');
 }
 
@@ -133,6 +154,90 @@ static bool is_toplabel(const char *s, size_t n)
 	return alpha || dash;
 }
 
+/* Room for a NUL-terminated copy of n octets: from the record's name
+ * buffer (sized for all domain-specs of the record), else a new block. */
+static char *name_space(struct parser *ps, size_t n)
+{
+	char *p;
+
+	if (ps->names_left > n) {
+		p = ps->names;
+		ps->names += n + 1;
+		ps->names_left -= n + 1;
+		return p;
+	}
+	return ps->alloc(ps->actx, n + 1);
+}
+
+/* Octets a name can hold without an escape in the query text. */
+static bool is_plain(unsigned char ch)
+{
+	return is_alpha(ch) || is_digit(ch) || ch == '-' || ch == '_';
+}
+
+/*
+ * A literal domain-spec (no '%'): one pass checks the characters, finds
+ * the top label and the label lengths, and whether the query text needs
+ * escapes.  The name is finished here once for every evaluation.
+ */
+static int parse_literal_domain(struct parser *ps, const char *s, size_t n,
+	size_t term_off, size_t term_len, struct spf_domain *d)
+{
+	size_t i, end = n, label = 0, last_dot = SIZE_MAX;
+	bool plain = true, bad_label = false;
+	char *copy;
+
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch == '.') {
+			if (label == 0)
+				bad_label = true;
+			label = 0;
+			last_dot = i;
+			continue;
+		}
+		if (ch < 0x21 || ch > 0x7e)
+			return parse_error(ps, term_off, "character not "
+				"allowed in a domain-spec", term_len);
+		if (!is_plain(ch))
+			plain = false;
+		if (++label > 63)
+			bad_label = true;
+	}
+	/* domain-end = "." toplabel [ "." ] */
+	if (s[n - 1] == '.') {
+		end = n - 1;
+		for (last_dot = SIZE_MAX, i = end; i > 0; i--)
+			if (s[i - 1] == '.') {
+				last_dot = i - 1;
+				break;
+			}
+	}
+	if (last_dot == SIZE_MAX || !is_toplabel(s + last_dot + 1,
+	    end - last_dot - 1))
+		return parse_error(ps, term_off, "domain-spec does not end in "
+			"a macro or a valid top label", term_len);
+	copy = name_space(ps, n);
+	if (copy == NULL)
+		return RMX_ENOMEM;
+	memcpy(copy, s, end);
+	copy[end] = '\0';
+	d->spec = copy;
+	d->spec_len = (uint16_t)end;
+	d->name = copy;
+	/* Empty label (the last one cannot be: it is a top label), label
+	 * over 63 octets, over 253 octets: not a DNS name, matches nothing. */
+	d->valid = !bad_label && end <= SPF_NAME_MAX;
+	if (d->valid) {
+		d->qname = plain ? copy : spf_name_query_text(copy, ps->alloc,
+			ps->actx);
+		if (d->qname == NULL)
+			return RMX_ENOMEM;
+	}
+	return RMX_OK;
+}
+
 /*
  * Parse a domain-spec s[0..n) (off: its offset in the record) into d.
  * domain-spec = macro-string domain-end
@@ -147,6 +252,8 @@ static int parse_domain_spec(struct parser *ps, size_t off, size_t n,
 
 	if (n == 0)
 		return parse_error(ps, term_off, "empty domain-spec", term_len);
+	if (memchr(s, '%', n) == NULL)
+		return parse_literal_domain(ps, s, n, term_off, term_len, d);
 	if (spf_macro_check(s, n, false, &info) != SPF_EXPAND_OK)
 		return parse_error(ps, off + info.bad_offset, info.why,
 			term_len - (off + info.bad_offset - term_off));
@@ -162,37 +269,15 @@ static int parse_domain_spec(struct parser *ps, size_t off, size_t n,
 				"domain-spec does not end in a macro or a "
 				"valid top label", term_len);
 	}
-	copy = ps->alloc(ps->actx, n + 1);
+	copy = name_space(ps, n);
 	if (copy == NULL)
 		return RMX_ENOMEM;
 	memcpy(copy, s, n);
 	copy[n] = '\0';
 	d->spec = copy;
 	d->spec_len = (uint16_t)n;
-	d->macro = info.has_macro;
+	d->macro = true;
 	d->macro_p = info.uses_p;
-	if (!d->macro) {
-		struct spf_buf b;
-
-		/* Finish the literal name now: it is the same every time. */
-		b.p = copy;
-		b.len = n;
-		b.head_open = false;
-		d->name = spf_name_finish(&b);
-		/* The 253-octet cut is for macro expansions; a literal name
-		 * that long is simply not a usable name. */
-		if (n - (s[n - 1] == '.' ? 1 : 0) > SPF_NAME_MAX)
-			d->name = NULL;
-		d->valid = d->name != NULL;
-		if (!d->valid) {
-			d->name = copy;
-		} else {
-			d->qname = spf_name_query_text(d->name, ps->alloc,
-				ps->actx);
-			if (d->qname == NULL)
-				return RMX_ENOMEM;
-		}
-	}
 	return RMX_OK;
 }
 
@@ -219,6 +304,33 @@ static bool parse_cidr(const char *s, size_t n, unsigned max, uint8_t *out)
 	return true;
 }
 
+/*
+ * ip4-network = qnum "." qnum "." qnum "." qnum, qnum 0-255 without
+ * leading zeros (RFC 7208 5.6).
+ */
+static bool parse_ip4(const char *s, size_t n, uint8_t out[4])
+{
+	size_t i = 0;
+	int part;
+
+	for (part = 0; part < 4; part++) {
+		unsigned v = 0;
+		size_t start = i;
+
+		if (part > 0) {
+			if (i >= n || s[i] != '.')
+				return false;
+			start = ++i;
+		}
+		while (i < n && i - start < 3 && is_digit((unsigned char)s[i]))
+			v = v * 10 + (unsigned)(s[i++] - '0');
+		if (i == start || v > 255 || (i - start > 1 && s[start] == '0'))
+			return false;
+		out[part] = (uint8_t)v;
+	}
+	return i == n;
+}
+
 /* ip4:/ip6: network [ "/" cidr ].  s[0..n) follows the ':'. */
 static int parse_ip(struct parser *ps, size_t off, size_t n,
 	size_t term_off, size_t term_len, struct spf_term *t)
@@ -237,7 +349,8 @@ static int parse_ip(struct parser *ps, size_t off, size_t n,
 		return parse_error(ps, term_off, "network too long", term_len);
 	memcpy(tmp, s, alen);
 	tmp[alen] = '\0';
-	if (inet_pton(v4 ? AF_INET : AF_INET6, tmp, t->net) != 1)
+	if (v4 ? !parse_ip4(s, alen, t->net) :
+	    inet_pton(AF_INET6, tmp, t->net) != 1)
 		return parse_error(ps, term_off, v4 ?
 			"not an IPv4 network" : "not an IPv6 network",
 			term_len);
@@ -303,8 +416,7 @@ static int parse_mechanism(struct parser *ps, size_t off, size_t len,
 	size_t i, rest_off = off + name_len, rest = len - name_len;
 
 	for (i = 0; i < sizeof(mechanisms) / sizeof(mechanisms[0]); i++)
-		if (strlen(mechanisms[i].name) == name_len &&
-		    strncasecmp(mechanisms[i].name, s, name_len) == 0)
+		if (name_is(s, name_len, mechanisms[i].name, mechanisms[i].len))
 			break;
 	if (i == sizeof(mechanisms) / sizeof(mechanisms[0]))
 		return parse_error(ps, term_off, "unknown mechanism",
@@ -354,13 +466,13 @@ static int parse_modifier(struct parser *ps, size_t off, size_t name_len,
 	struct spf_domain *d = NULL;
 	struct spf_macro_info info;
 
-	if (name_len == 8 && strncasecmp(s, "redirect", 8) == 0) {
+	if (name_is(s, name_len, "redirect", 8)) {
 		if (rec->has_redirect)
 			return parse_error(ps, off, "redirect= given twice",
 				len);
 		rec->has_redirect = true;
 		d = &rec->redirect;
-	} else if (name_len == 3 && strncasecmp(s, "exp", 3) == 0) {
+	} else if (name_is(s, name_len, "exp", 3)) {
 		if (rec->has_exp)
 			return parse_error(ps, off, "exp= given twice", len);
 		rec->has_exp = true;
@@ -379,7 +491,7 @@ static int parse_modifier(struct parser *ps, size_t off, size_t name_len,
 int spf_record_parse(const char *text, size_t len, spf_alloc_fn *alloc,
 	void *actx, struct spf_record *out, struct rmx_diag *diag)
 {
-	struct parser ps = {text, len, alloc, actx, diag};
+	struct parser ps = {text, len, alloc, actx, diag, NULL, 0};
 	size_t i, ntok = 0, pos;
 	int rc;
 
@@ -405,6 +517,12 @@ int spf_record_parse(const char *text, size_t len, spf_alloc_fn *alloc,
 		if (out->terms == NULL)
 			return RMX_ENOMEM;
 	}
+	/* Every domain-spec is a part of the record after a ':' or '=', so
+	 * len + 1 octets hold them all with their NULs. */
+	ps.names = alloc(actx, len + 1);
+	if (ps.names == NULL)
+		return RMX_ENOMEM;
+	ps.names_left = len + 1;
 	pos = 6;
 	while (pos < len) {
 		size_t start, tlen, n, name_off;

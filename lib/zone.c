@@ -22,6 +22,10 @@
  * name that does not parse or RDATA over 65535 octets; query() returns
  * RMX_EINVAL for a name that does not parse (no callback comes then).
  *
+ * rmx_zone_foreach() visits every RR (for exporting a zone); with
+ * rmx_zone_set_ignore_marks() the zone answers as if no name were marked,
+ * as a real server given only its RRs would.
+ *
  * Does not: wait (a TIMEOUT mark answers at once with RMX_DNS_TIMEOUT),
  * synthesize wildcards, DNAMEs or delegations, or sign anything (every
  * answer is RMX_DNSSEC_INSECURE).  fd() is -1: call process() directly.
@@ -68,6 +72,7 @@ struct zone_query {
 struct rmx_zone {
 	struct rmx_resolver res;  /* first: the resolver view */
 	uint16_t rr_type;
+	bool ignore_marks;        /* answer as if no name were marked */
 	struct zone_node **buckets;
 	size_t nbuckets;
 	size_t nnodes;
@@ -308,6 +313,39 @@ size_t rmx_zone_rr_count(const struct rmx_zone *zone)
 	return zone == NULL ? 0 : zone->rr_count;
 }
 
+void rmx_zone_set_ignore_marks(struct rmx_zone *zone, bool ignore)
+{
+	if (zone != NULL)
+		zone->ignore_marks = ignore;
+}
+
+int rmx_zone_foreach(const struct rmx_zone *zone, rmx_zone_rr_visit_fn *fn,
+	void *arg)
+{
+	size_t b, s, r;
+	int rc;
+
+	if (zone == NULL || fn == NULL)
+		return RMX_EINVAL;
+	for (b = 0; b < zone->nbuckets; b++) {
+		const struct zone_node *n;
+
+		for (n = zone->buckets[b]; n != NULL; n = n->next)
+			for (s = 0; s < n->nsets; s++) {
+				const struct zone_rrset *set = &n->sets[s];
+
+				for (r = 0; r < set->count; r++) {
+					rc = fn(arg, n->name, n->namelen,
+						set->type, set->rrs[r].rdata,
+						set->rrs[r].rdlen);
+					if (rc != RMX_OK)
+						return rc;
+				}
+			}
+	}
+	return RMX_OK;
+}
+
 /* ---- resolving ---- */
 
 /* Work out the answer to (name, qtype); the answer points into the zone. */
@@ -359,12 +397,12 @@ static void resolve_in_zone(const struct rmx_zone *zone, const uint8_t *qname,
 			lower_wire_name(name, len);
 			continue;
 		}
-		if (n->marks & RMX_ZONE_TIMEOUT) {
+		if (!zone->ignore_marks && (n->marks & RMX_ZONE_TIMEOUT)) {
 			ans->status = RMX_DNS_TIMEOUT;
 			ans->why = "name marked TIMEOUT in the zone";
 			return;
 		}
-		if (n->marks & RMX_ZONE_SERVFAIL) {
+		if (!zone->ignore_marks && (n->marks & RMX_ZONE_SERVFAIL)) {
 			ans->status = RMX_DNS_FAIL;
 			ans->why = "name marked SERVFAIL in the zone";
 			return;

@@ -4,6 +4,7 @@
  *
  *   rmx record encode [--hex] ENTRY...   -> "\# LEN HEX" (or bare hex)
  *   rmx record decode HEX...             -> presentation text
+ *   rmx record lint [--mailbox] ENTRY... -> findings; exit 1 on errors
  *
  * Arguments are joined with spaces, so one argument may hold several
  * entries and hex may be split anywhere between digit pairs.  Names on the
@@ -22,11 +23,15 @@ static void print_help(void)
 {
 	puts("Usage: rmx record encode [--hex] ENTRY...\n"
 	     "       rmx record decode HEX...\n"
+	     "       rmx record lint [--mailbox] ENTRY...\n"
 	     "\n"
 	     "encode  parse RMX entries (e.g. 'ip4:192.0.2.0/24 mx') and print\n"
 	     "        the RDATA as RFC 3597 '\\# LEN HEX'; --hex: bare hex\n"
 	     "decode  validate RDATA given as hex (blanks allowed, '\\# LEN HEX'\n"
 	     "        accepted) and print its presentation form\n"
+	     "lint    report what a domain owner should fix before\n"
+	     "        publishing: lookup limit, unreachable or duplicate\n"
+	     "        entries, unknown types (--mailbox: a per-mailbox record)\n"
 	     "\n"
 	     "Exit status: 0 success, 1 malformed input, 2 usage error.");
 }
@@ -135,10 +140,57 @@ static int record_decode(int argc, char **argv)
 	return CLI_EXIT_OK;
 }
 
+static void print_finding(void *arg, const struct rmx_lint_finding *f)
+{
+	const char *where = arg;
+
+	printf("%s%s%s: %s [%s]\n", where, where[0] ? ": " : "",
+		f->severity == RMX_LINT_ERROR ? "error" : "warning", f->msg,
+		f->name);
+}
+
+/* rmx record lint [--mailbox] ENTRY...: one RR, findings on stdout. */
+static int record_lint(int argc, char **argv)
+{
+	static uint8_t rdata[RMX_RDATA_MAX];
+	struct rmx_diag diag;
+	struct rmx_dns_rr rr;
+	unsigned flags = 0;
+	size_t len;
+	char *text;
+	int i = 1, rc;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--mailbox") == 0)
+			flags |= RMX_RDATA_MAILBOX;
+		else if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		} else
+			return cli_usage("record", "unknown option '%s'",
+				argv[i]);
+	}
+	if (i == argc)
+		return cli_usage("record", "lint: no entries given");
+	text = join_args(argc - i, argv + i);
+	if (text == NULL)
+		return cli_input_error("out of memory");
+	rc = rmx_rdata_from_text(text, NULL, rdata, sizeof(rdata), &len,
+		&diag);
+	free(text);
+	if (rc != RMX_OK)
+		return cli_input_error("bad RMX entry at character %zu: %s",
+			diag.offset, diag.msg);
+	rr.rdata = rdata;
+	rr.rdlen = len;
+	rc = rmx_lint_rrset(&rr, 1, flags, print_finding, "");
+	return rc > 0 ? CLI_EXIT_INPUT : CLI_EXIT_OK;
+}
+
 int cmd_record(int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage("record", "encode or decode?");
+		return cli_usage("record", "encode, decode or lint?");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		print_help();
 		return CLI_EXIT_OK;
@@ -152,5 +204,7 @@ int cmd_record(int argc, char **argv)
 		return record_encode(argc - 1, argv + 1);
 	if (strcmp(argv[1], "decode") == 0)
 		return record_decode(argc - 1, argv + 1);
+	if (strcmp(argv[1], "lint") == 0)
+		return record_lint(argc - 1, argv + 1);
 	return cli_usage("record", "unknown record command '%s'", argv[1]);
 }

@@ -1,8 +1,10 @@
 /*
  * cmd_zone.c - `rmx zone compile`: a master file with RMX records in, the
- * same zone for stock DNS servers out.
+ * same zone for stock DNS servers out; `rmx zone lint`: what to fix in its
+ * RMX records before publishing.
  *
  *   rmx zone compile [--type-code N] [--origin NAME] [-o OUT] ZONEFILE
+ *   rmx zone lint [--type-code N] [--origin NAME] ZONEFILE
  *
  * Every record written with the mnemonic RMX comes out in RFC 3597 form,
  * "TYPE<N> \# LEN HEX" (N = 65280 unless --type-code says otherwise);
@@ -10,7 +12,11 @@
  * one record per line: the same zone, loadable by nsd-checkzone and NSD.
  * Reading is rmx_zonefile_read() (lib/zonefile.c).
  *
- * Exit: 0 written, 1 the zone file does not parse or cannot be read or
+ * lint groups the RMX RRs of each owner into an RRset, as a checker sees
+ * it, and runs rmx_lint_rrset() on it; an owner L.D whose parent D has an
+ * RMX record with a fulladdr entry is linted as a per-mailbox record.
+ *
+ * Exit: 0 written (lint: no errors), 1 the zone file does not parse or cannot be read or
  * written ("rmx: FILE:LINE: what"), 2 usage.  With -o, a failed run leaves
  * no output file behind.
  */
@@ -18,6 +24,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -25,6 +32,7 @@ static void print_help(void)
 {
 	puts("Usage: rmx zone compile [--type-code N] [--origin NAME] [-o OUT] "
 	     "ZONEFILE\n"
+	     "       rmx zone lint [--type-code N] [--origin NAME] ZONEFILE\n"
 	     "\n"
 	     "Read an RFC 1035 master file that may hold RMX records written\n"
 	     "with the mnemonic RMX (e.g. 'example.com. IN RMX ip4:192.0.2.0/24\n"
@@ -32,6 +40,11 @@ static void print_help(void)
 	     "generic form ('TYPE65280 \\# 6 010418c00002'), which stock DNS\n"
 	     "servers (NSD, BIND, Knot) load.  Other records pass through with\n"
 	     "absolute names, one per line.\n"
+	     "\n"
+	     "lint reports what to fix in the zone's RMX records before\n"
+	     "publishing: malformed data, the lookup limit, RR order that can\n"
+	     "change the verdict, unreachable or duplicate entries, unknown\n"
+	     "types; exit status 1 when a check would end in permerror.\n"
 	     "\n"
 	     "Options:\n"
 	     "  --type-code N   RR type code for RMX (default 65280)\n"
@@ -58,58 +71,84 @@ static int write_rr(void *arg, const struct rmx_zonefile_rr *rr)
 	return RMX_OK;
 }
 
-static int zone_compile(int argc, char **argv)
-{
-	unsigned long type_code = RMX_TYPE_DEFAULT;
-	const char *origin = NULL, *outpath = NULL, *inpath = NULL;
-	struct compile_out out = {0};
-	struct rmx_diag diag;
-	int i, rc;
+struct zone_args {
+	unsigned long type_code;
+	const char *origin, *outpath, *inpath;
+};
 
+/* Options shared by compile and lint; -o only for compile.  Returns -1
+ * when done (help printed: exit 0), 0 to go on, else an exit code. */
+static int parse_zone_args(int argc, char **argv, bool allow_out,
+	struct zone_args *za)
+{
+	int i;
+
+	za->type_code = RMX_TYPE_DEFAULT;
+	za->origin = za->outpath = za->inpath = NULL;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			print_help();
-			return CLI_EXIT_OK;
+			return -1;
 		} else if (strcmp(a, "--type-code") == 0 ||
-			   strcmp(a, "--origin") == 0 || strcmp(a, "-o") == 0) {
+			   strcmp(a, "--origin") == 0 ||
+			   (allow_out && strcmp(a, "-o") == 0)) {
 			if (i + 1 == argc)
 				return cli_usage("zone", "%s needs a value", a);
 			if (strcmp(a, "--type-code") == 0) {
 				if (cli_parse_uint(argv[i + 1], 1, 65535,
-					    &type_code) != 0)
+					    &za->type_code) != 0)
 					return cli_usage("zone", "--type-code "
 						"must be a number 1-65535");
 			} else if (strcmp(a, "--origin") == 0) {
-				origin = argv[i + 1];
+				za->origin = argv[i + 1];
 			} else {
-				outpath = argv[i + 1];
+				za->outpath = argv[i + 1];
 			}
 			i++;
 		} else if (strcmp(a, "--") == 0) {
-			if (i + 1 < argc && inpath == NULL)
-				inpath = argv[++i];
+			if (i + 1 < argc && za->inpath == NULL)
+				za->inpath = argv[++i];
 			if (i + 1 < argc)
 				return cli_usage("zone", "more than one zone "
 					"file given");
 		} else if (a[0] == '-' && a[1] != '\0') {
 			return cli_usage("zone", "unknown option '%s'", a);
-		} else if (inpath != NULL) {
+		} else if (za->inpath != NULL) {
 			return cli_usage("zone", "more than one zone file given");
 		} else {
-			inpath = a;
+			za->inpath = a;
 		}
 	}
-	if (inpath == NULL)
-		return cli_usage("zone", "compile: no zone file given");
+	if (za->inpath == NULL)
+		return cli_usage("zone", "%s: no zone file given", argv[0]);
+	return 0;
+}
+
+static int zone_compile(int argc, char **argv)
+{
+	struct zone_args za;
+	struct compile_out out = {0};
+	struct rmx_diag diag;
+	const char *outpath, *inpath;
+	unsigned long type_code;
+	int rc;
+
+	rc = parse_zone_args(argc, argv, true, &za);
+	if (rc != 0)
+		return rc < 0 ? CLI_EXIT_OK : rc;
+	outpath = za.outpath;
+	inpath = za.inpath;
+	type_code = za.type_code;
+
 	out.fp = outpath != NULL ? fopen(outpath, "w") : stdout;
 	if (out.fp == NULL)
 		return cli_input_error("%s: %s", outpath, strerror(errno));
 	fprintf(out.fp, "; compiled by rmx zone compile from %s: RMX records "
 		"as TYPE%lu (RFC 3597)\n", inpath, type_code);
 	rmx_diag_clear(&diag);
-	rc = rmx_zonefile_read(inpath, origin, (uint16_t)type_code, write_rr,
+	rc = rmx_zonefile_read(inpath, za.origin, (uint16_t)type_code, write_rr,
 		&out, &diag);
 	if (rc == RMX_OK && fflush(out.fp) != 0)
 		out.err = errno != 0 ? errno : EIO;
@@ -128,10 +167,165 @@ static int zone_compile(int argc, char **argv)
 	return CLI_EXIT_OK;
 }
 
+/* The RMX RRs of a zone file, in file order. */
+struct lint_rr {
+	uint8_t owner[RMX_NAME_MAXWIRE];
+	size_t owner_len;
+	char *owner_text;
+	size_t line;
+	uint8_t *rdata;
+	size_t rdlen;
+};
+
+struct lint_state {
+	uint16_t type;
+	struct lint_rr *rrs;
+	size_t n, cap;
+};
+
+static int collect_rmx(void *arg, const struct rmx_zonefile_rr *rr)
+{
+	struct lint_state *st = arg;
+	struct lint_rr *r;
+
+	if (rr->type != st->type)
+		return RMX_OK;
+	if (st->n == st->cap) {
+		size_t cap = st->cap ? 2 * st->cap : 16;
+		struct lint_rr *p = realloc(st->rrs, cap * sizeof(*p));
+
+		if (p == NULL)
+			return RMX_ENOMEM;
+		st->rrs = p;
+		st->cap = cap;
+	}
+	r = &st->rrs[st->n];
+	memcpy(r->owner, rr->owner_wire, rr->owner_len);
+	r->owner_len = rr->owner_len;
+	r->line = rr->line;
+	r->rdlen = rr->rdlen;
+	r->owner_text = strdup(rr->owner);
+	r->rdata = malloc(rr->rdlen > 0 ? rr->rdlen : 1);
+	if (r->owner_text == NULL || r->rdata == NULL) {
+		free(r->owner_text);
+		free(r->rdata);
+		return RMX_ENOMEM;
+	}
+	memcpy(r->rdata, rr->rdata, rr->rdlen);
+	st->n++;
+	return RMX_OK;
+}
+
+/* Does the owner's parent publish an RMX record with a fulladdr entry?
+ * Then the owner is a per-mailbox record (RMX.md 3). */
+static bool is_mailbox_owner(const struct lint_state *st,
+	const struct lint_rr *r)
+{
+	const uint8_t *parent = r->owner + 1 + r->owner[0];
+	size_t parent_len = r->owner_len - 1 - r->owner[0], k;
+
+	if (r->owner_len <= 1)
+		return false;
+	for (k = 0; k < st->n; k++) {
+		struct rmx_iter it;
+		struct rmx_entry e;
+
+		if (!rmx_name_equal(st->rrs[k].owner, st->rrs[k].owner_len,
+			    parent, parent_len))
+			continue;
+		rmx_iter_init(&it, st->rrs[k].rdata, st->rrs[k].rdlen);
+		while (rmx_iter_next(&it, &e) == 1)
+			if (e.type == RMX_ENTRY_FULLADDR)
+				return true;
+	}
+	return false;
+}
+
+struct lint_where {
+	const char *path;
+	const struct lint_rr *first;
+	unsigned findings;
+};
+
+static void print_zone_finding(void *arg, const struct rmx_lint_finding *f)
+{
+	struct lint_where *w = arg;
+
+	printf("%s:%zu: %s: %s: %s [%s]\n", w->path, w->first->line,
+		w->first->owner_text,
+		f->severity == RMX_LINT_ERROR ? "error" : "warning", f->msg,
+		f->name);
+	w->findings++;
+}
+
+static int zone_lint(int argc, char **argv)
+{
+	struct zone_args za;
+	struct lint_state st = {0};
+	struct rmx_diag diag;
+	struct rmx_dns_rr *set = NULL;
+	bool *done = NULL;
+	size_t i, j, owners = 0;
+	int rc, errors = 0;
+	unsigned findings = 0;
+
+	rc = parse_zone_args(argc, argv, false, &za);
+	if (rc != 0)
+		return rc < 0 ? CLI_EXIT_OK : rc;
+	st.type = (uint16_t)za.type_code;
+	rmx_diag_clear(&diag);
+	rc = rmx_zonefile_read(za.inpath, za.origin, st.type, collect_rmx,
+		&st, &diag);
+	if (rc == RMX_OK && st.n > 0) {
+		set = malloc(st.n * sizeof(*set));
+		done = calloc(st.n, sizeof(*done));
+		if (set == NULL || done == NULL)
+			rc = RMX_ENOMEM;
+	}
+	/* One RRset per owner, RRs in file order. */
+	for (i = 0; rc == RMX_OK && i < st.n; i++) {
+		struct lint_where w = {za.inpath, &st.rrs[i], 0};
+		size_t n = 0;
+		int e;
+
+		if (done[i])
+			continue;
+		for (j = i; j < st.n; j++) {
+			if (done[j] || !rmx_name_equal(st.rrs[i].owner,
+				    st.rrs[i].owner_len, st.rrs[j].owner,
+				    st.rrs[j].owner_len))
+				continue;
+			done[j] = true;
+			set[n].rdata = st.rrs[j].rdata;
+			set[n].rdlen = st.rrs[j].rdlen;
+			n++;
+		}
+		owners++;
+		e = rmx_lint_rrset(set, n, is_mailbox_owner(&st, &st.rrs[i]) ?
+			RMX_RDATA_MAILBOX : 0, print_zone_finding, &w);
+		if (e > 0)
+			errors += e;
+		findings += w.findings;
+	}
+	for (i = 0; i < st.n; i++) {
+		free(st.rrs[i].owner_text);
+		free(st.rrs[i].rdata);
+	}
+	free(st.rrs);
+	free(set);
+	free(done);
+	if (rc != RMX_OK)
+		return cli_input_error("%s", diag.msg[0] != '\0' ? diag.msg :
+			rmx_strerror(rc));
+	printf("%s: %zu RMX RRsets, %u findings, %d errors\n", za.inpath,
+		owners, findings, errors);
+	return errors > 0 ? CLI_EXIT_INPUT : CLI_EXIT_OK;
+}
+
 int cmd_zone(int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage("zone", "no subcommand given (compile)");
+		return cli_usage("zone", "no subcommand given (compile or lint)");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		print_help();
@@ -139,5 +333,7 @@ int cmd_zone(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "compile") == 0)
 		return zone_compile(argc - 1, argv + 1);
+	if (strcmp(argv[1], "lint") == 0)
+		return zone_lint(argc - 1, argv + 1);
 	return cli_usage("zone", "unknown subcommand '%s'", argv[1]);
 }

@@ -9,4 +9,5 @@
 #include <rmx/unbound.h>
 #include <rmx/check.h>
 #include <rmx/suite.h>
+#include <rmx/lint.h>
 #endif

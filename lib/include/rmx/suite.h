@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <rmx/error.h>
 #include <rmx/check.h>
 #include <rmx/zone.h>
@@ -93,6 +94,13 @@ struct rmx_suite_run_options {
 	const char *methods;
 	const struct rmx_suite_exceptions *exceptions; /* may be NULL */
 	uint16_t rr_type;          /* RMX type code for the check */
+	/* Run only this scenario (one of suite->scenarios); NULL: all. */
+	const struct rmx_suite_scenario *only;
+	/* Run the checks on this resolver (e.g. libunbound against a server
+	 * that serves the scenario's zone, rmx_suite_export_zone) instead of
+	 * each scenario's in-memory zone; NULL: the zone.  It is used by one
+	 * scenario after another: give `only` with it, as a resolver caches. */
+	struct rmx_resolver *resolver;
 };
 void rmx_suite_run_options_init(struct rmx_suite_run_options *opt);
 
@@ -123,6 +131,43 @@ typedef void rmx_suite_report_fn(void *arg,
 int rmx_suite_run(const struct rmx_suite *suite,
 	const struct rmx_suite_run_options *opt, rmx_suite_report_fn *report,
 	void *arg, unsigned *passed, unsigned *failed, struct rmx_diag *diag);
+
+/*
+ * Run the check of one test of a scenario (as rmx_suite_run does, on
+ * opt->resolver or the scenario's zone; opt->only and opt->exceptions play
+ * no part) and fill *out.  Returns what rmx_check_run returned, or
+ * RMX_EINVAL for a bad method list (diag set).  For comparing backends.
+ */
+int rmx_suite_check_test(const struct rmx_suite_scenario *sc,
+	const struct rmx_suite_test *t, const struct rmx_suite_run_options *opt,
+	struct rmx_check_result *out, struct rmx_diag *diag);
+
+/* Whether result r is one the test accepts. */
+bool rmx_suite_result_expected(const struct rmx_suite_test *t,
+	enum rmx_result r);
+
+/* ---- export ---- */
+
+/*
+ * Write a scenario's zone data as an RFC 1035 master file for the root
+ * zone ".", so that one authoritative server (NSD) serves the whole
+ * scenario:
+ *   - an SOA and an NS RR at the apex (names under RMX_SUITE_EXPORT_NS,
+ *     which no suite uses), then
+ *   - every RR of the zone in RFC 3597 generic form
+ *     "owner TTL IN TYPE<n> \# LEN HEX", byte for byte as the in-memory
+ *     zone serves it (owners lower-cased, as the zone keeps them; RDATA,
+ *     names in it included, unchanged; malformed RMX_WIRE data too).
+ * TIMEOUT and SERVFAIL marks cannot be served and are left out (a
+ * comment at the top says so; rmx_zone_set_ignore_marks gives the
+ * in-memory answers that match).  RRs come grouped by owner, the RRs of an
+ * RRset in zone order.
+ * Returns RMX_OK, RMX_EINVAL (NULL argument), RMX_EIO when writing fails
+ * (diag says so), RMX_ENOMEM.
+ */
+#define RMX_SUITE_EXPORT_NS "ns.rmx-suite-export."
+int rmx_suite_export_zone(const struct rmx_suite_scenario *sc, FILE *out,
+	struct rmx_diag *diag);
 
 #ifdef __cplusplus
 }

@@ -59,6 +59,24 @@ int rmx_zone_load_file(struct rmx_zone *zone, const char *path,
 /* Total RRs held (for tests and diagnostics). */
 size_t rmx_zone_rr_count(const struct rmx_zone *zone);
 
+/*
+ * Visit every RR of the zone: owner as a lower-cased wire name, type,
+ * RDATA (all valid only during the call).  Names come in no particular
+ * order, all RRsets of a name together, the RRs of an RRset in the order
+ * they were added.  Marks are not RRs and are not visited.  Returns RMX_OK,
+ * RMX_EINVAL (zone or fn NULL), or the first value other than RMX_OK that
+ * fn returned (the walk stops there).  fn must not change the zone.
+ */
+typedef int rmx_zone_rr_visit_fn(void *arg, const uint8_t *owner,
+	size_t ownerlen, uint16_t type, const uint8_t *rdata, size_t rdlen);
+int rmx_zone_foreach(const struct rmx_zone *zone, rmx_zone_rr_visit_fn *fn,
+	void *arg);
+
+/* With ignore true, answer as if no name were marked TIMEOUT or SERVFAIL
+ * (the marks are kept; false restores them): the answers a real server
+ * serving the zone's RRs gives. */
+void rmx_zone_set_ignore_marks(struct rmx_zone *zone, bool ignore);
+
 /* Add one RR at an owner given as a validated wire name (as the loaders
  * have it).  RMX_EINVAL for a malformed name or rdlen > 65535. */
 int rmx_zone_add_rr_wire(struct rmx_zone *zone, const uint8_t *name,
