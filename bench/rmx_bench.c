@@ -18,7 +18,8 @@
  * First one check is run and its result compared with RESULT (exit 1 on a
  * mismatch, before anything is timed); then N checks, and it prints
  *   rmx-METHOD checks=N seconds=S per_check_us=U result=R queries=Q
- * (Q: DNS queries the check reports having sent).  With --mem (run under
+ * (Q: DNS queries the check reports having sent), with --server also
+ * median_us=M, the median time of one check.  With --mem (run under
  * LD_PRELOAD=heapcount.so) it also prints the peak heap of one check above
  * what was live before it: "rmx-METHOD peak_heap_bytes=B".
  *
@@ -45,6 +46,22 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Median of n timings (sorts them); 0 for none. */
+static double median_of(double *t, unsigned long n)
+{
+	if (n == 0)
+		return 0;
+	qsort(t, n, sizeof(*t), compare_doubles);
+	return n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
 }
 
 static void die(const char *what)
@@ -163,7 +180,7 @@ int main(int argc, char **argv)
 	unsigned long count = 1000, i;
 	unsigned queries;
 	bool mem = false;
-	double t0, elapsed = 0;
+	double t0, elapsed = 0, *times = NULL;
 	int rc;
 
 	memset(&b, 0, sizeof(b));
@@ -214,21 +231,29 @@ int main(int argc, char **argv)
 		elapsed = now_s() - t0;
 	} else {
 		/* Cold: a new backend (empty cache) for every check. */
+		times = calloc(count ? count : 1, sizeof(*times));
+		if (times == NULL)
+			die("out of memory");
 		for (i = 0; i < count; i++) {
 			struct rmx_resolver *res = new_unbound(b.server);
 
 			t0 = now_s();
 			check_once(&b, res, &out);
-			elapsed += now_s() - t0;
+			times[i] = now_s() - t0;
+			elapsed += times[i];
 			rmx_resolver_free(res);
 			if (out.result != first)
 				die("result changed between checks");
 		}
 	}
 	printf("rmx-%s checks=%lu seconds=%.6f per_check_us=%.2f result=%s "
-		"queries=%u\n", b.method, count, elapsed,
+		"queries=%u", b.method, count, elapsed,
 		count ? elapsed * 1e6 / (double)count : 0.0,
 		rmx_result_str(first), queries);
+	if (times != NULL)
+		printf(" median_us=%.2f", median_of(times, count) * 1e6);
+	printf("\n");
+	free(times);
 	if (b.zone != NULL)
 		rmx_zone_free(b.zone);
 	return 0;

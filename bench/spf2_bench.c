@@ -8,10 +8,11 @@
  * libspf2's in-memory zone layer (SPF_dns_zone_*), runs one check and
  * compares its result with RESULT (exit 1 on a mismatch, before anything
  * is timed), then runs N more checks on the same SPF server and prints
- *   spf2 checks=N seconds=S per_check_us=U result=R
+ *   spf2 checks=N seconds=S per_check_us=U result=R [median_us=M]
  * With --resolv the checks go to real DNS through libspf2's resolv layer
  * (SPF_DNS_RESOLV: /etc/resolv.conf, port 53, no cache): each check gets a
- * new SPF server, so every check starts cold; only the check itself is
+ * new SPF server, so every check starts cold (median_us=M is the median
+ * time of one check); only the check itself is
  * timed, not creating the server.  With --mem (run under
  * LD_PRELOAD=heapcount.so) it also prints the peak heap of one check above
  * what was live before it: "spf2 peak_heap_bytes=B".
@@ -51,6 +52,22 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Median of n timings (sorts them); 0 for none. */
+static double median_of(double *t, unsigned long n)
+{
+	if (n == 0)
+		return 0;
+	qsort(t, n, sizeof(*t), compare_doubles);
+	return n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
 }
 
 static void die(const char *what)
@@ -249,7 +266,7 @@ int main(int argc, char **argv)
 	SPF_dns_server_t *zone = NULL;
 	SPF_server_t *srv;
 	SPF_result_t r;
-	double t0, elapsed;
+	double t0, elapsed, *times = NULL;
 	int a;
 
 	for (a = 1; a < argc; a++) {
@@ -308,12 +325,16 @@ int main(int argc, char **argv)
 	if (resolv) {
 		/* Cold: a new server (no cache) each time, timed without
 		 * its creation. */
+		times = calloc(count ? count : 1, sizeof(*times));
+		if (times == NULL)
+			die("out of memory");
 		for (i = 0; i < count; i++) {
 			srv = new_server(NULL);
 			t0 = now_s();
 			if (check_once(srv, &q) != r)
 				die("result changed between checks");
-			elapsed += now_s() - t0;
+			times[i] = now_s() - t0;
+			elapsed += times[i];
 			SPF_server_free(srv);
 			srv = NULL;
 		}
@@ -326,8 +347,12 @@ int main(int argc, char **argv)
 	}
 	if (srv != NULL)
 		SPF_server_free(srv); /* frees the zone layer too */
-	printf("spf2 checks=%lu seconds=%.6f per_check_us=%.2f result=%s\n",
+	printf("spf2 checks=%lu seconds=%.6f per_check_us=%.2f result=%s",
 		count, elapsed, count ? elapsed * 1e6 / (double)count : 0.0,
 		SPF_strresult(r));
+	if (times != NULL)
+		printf(" median_us=%.2f", median_of(times, count) * 1e6);
+	printf("\n");
+	free(times);
 	return 0;
 }

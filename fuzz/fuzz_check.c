@@ -17,8 +17,9 @@
  *
  * Input layout: octet 0 = options (bit 0: IPv6 client from octets 1-16,
  * else 192.0.2.1; bit 1: TLS SHA-256 fingerprint 0x00..0x1f; bit 2: SASL;
- * bit 3: methods "spf,rmx" instead of "rmx,spf"), then the answers.
- * The request is fixed otherwise: sender user@example.com, HELO
+ * bit 3: methods "spf,rmx" instead of "rmx,spf"; bit 4: the sender's local
+ * part from the input: one octet N, then min(N, 80) octets), then the
+ * answers.  The request is fixed otherwise: sender user@example.com, HELO
  * mail.example.com.
  *
  * FUZZ_VERBOSE set in the environment prints each result on stderr.
@@ -33,6 +34,8 @@
  *     escape outside text before querying, check_int.h);
  *   - the check never waits with nothing outstanding (process() called
  *     with no live query = a stall: the check would hang to its deadline);
+ *   - the same input run twice gives the same result (no state kept
+ *     between checks; elapsed_ms aside);
  *   - when rmx_check_run returns, no query is left live (a callback would
  *     then reach a freed check), and no cancel names an unknown id.
  */
@@ -200,23 +203,63 @@ static const struct rmx_resolver_ops fz_ops = {
 	"fuzz", fz_query, fz_cancel, fz_process, fz_fd, fz_pending, fz_free,
 };
 
+static void run_check(const uint8_t *data, size_t size,
+	struct rmx_check_result *out);
+
+/* Same input, same verdict: the library keeps no state between checks. */
+static void compare_results(const struct rmx_check_result *a,
+	const struct rmx_check_result *b)
+{
+	FUZZ_ASSERT(a->result == b->result && a->method == b->method &&
+		a->dnssec == b->dnssec && strcmp(a->domain, b->domain) == 0 &&
+		strcmp(a->entry, b->entry) == 0 &&
+		strcmp(a->reason, b->reason) == 0 &&
+		strcmp(a->explanation, b->explanation) == 0 &&
+		a->lookups == b->lookups && a->queries == b->queries,
+		"same input, different results: %s \"%s\" / %s \"%s\"",
+		rmx_result_str(a->result), a->reason,
+		rmx_result_str(b->result), b->reason);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct rmx_check_result r1, r2;
+
+	if (size > 64 * 1024)
+		return 0;
+	run_check(data, size, &r1);
+	run_check(data, size, &r2);
+	compare_results(&r1, &r2);
+	return 0;
+}
+
+static void run_check(const uint8_t *data, size_t size,
+	struct rmx_check_result *out)
 {
 	static struct fz_resolver fz;
 	struct rmx_check_result result;
 	struct rmx_request req;
 	struct rmx_config cfg;
-	char ip[INET6_ADDRSTRLEN];
+	char ip[INET6_ADDRSTRLEN], sender[96];
 	uint8_t opts = size > 0 ? data[0] : 0;
 	size_t off = size > 0 ? 1 : 0, i;
 	int rc;
 
-	if (size > 64 * 1024)
-		return 0;
 	strcpy(ip, "192.0.2.1");
 	if ((opts & 1) && size - off >= 16) {
 		inet_ntop(AF_INET6, data + off, ip, sizeof(ip));
 		off += 16;
+	}
+	strcpy(sender, "user@example.com");
+	if ((opts & 16) && off < size) {
+		size_t n = data[off] < 80 ? data[off] : 80;
+
+		off++;
+		if (n > size - off)
+			n = size - off;
+		memcpy(sender, data + off, n);
+		strcpy(sender + n, "@example.com");
+		off += n;
 	}
 	memset(&fz, 0, sizeof(fz));
 	fz.base.ops = &fz_ops;
@@ -230,7 +273,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(rc == RMX_OK, "rmx_config_set_methods: %d", rc);
 	memset(&req, 0, sizeof(req));
 	req.client_ip = ip;
-	req.sender = "user@example.com";
+	req.sender = sender;
 	req.helo = "mail.example.com";
 	if (opts & 2) {
 		req.tls_fp_alg = 2;
@@ -257,5 +300,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(result.queries <= fz.attempts,
 		"result.queries %u but %zu queries asked", result.queries,
 		fz.attempts);
-	return 0;
+	*out = result;
 }

@@ -15,8 +15,8 @@
  *     nlookups counts the counting terms (+1 for redirect at most);
  *   - each domain-spec: spec NUL-terminated with strlen == spec_len;
  *     macro iff it holds '%', and then spf_macro_check accepts it; without
- *     macro: name set, at most 253 octets, no trailing dot, and when valid
- *     a qname that rmx_name_from_text parses;
+ *     macro: name set, and when valid at most 253 octets, no trailing
+ *     dot, and a qname that rmx_name_from_text parses;
  *   - with less memory the parse gives the same code or RMX_ENOMEM.
  */
 #include <rmx/check.h>
@@ -51,12 +51,12 @@ static void check_domain(const struct spf_domain *d, const char *what,
 	}
 	FUZZ_ASSERT(d->name != NULL, "term %u %s: no name", i, what);
 	n = strlen(d->name);
-	FUZZ_ASSERT(n <= SPF_NAME_MAX, "term %u %s: name of %zu octets", i,
-		what, n);
-	FUZZ_ASSERT(n == 0 || d->name[n - 1] != '.' || !d->valid,
-		"term %u %s: valid name \"%s\" with a trailing dot", i, what,
-		d->name);
 	if (d->valid) {
+		FUZZ_ASSERT(n >= 1 && n <= SPF_NAME_MAX,
+			"term %u %s: valid name of %zu octets", i, what, n);
+		FUZZ_ASSERT(d->name[n - 1] != '.',
+			"term %u %s: valid name \"%s\" with a trailing dot", i,
+			what, d->name);
 		uint8_t wire[RMX_NAME_MAXWIRE];
 		size_t wl;
 		struct rmx_diag diag;

@@ -138,6 +138,11 @@ for i, t in enumerate(["example.com.", "relay", "@", "a\\.b\\\\c.\\065\\255.exam
                        "*.example.com", "x/y.example.", "a..b", "\\"]):
     put("name", "text-%d" % i, bytes([i]) + t.encode())
 
+# ---- hex ----
+for i, t in enumerate(["\\# 6 010418c00002", "01 04 18 c0 00 02", "0700",
+                       "\\# 0", "\\# 3 0102", "ABCDEF\n12\t34", "0x12", "1"]):
+    put("hex", "hex-%d" % i, t)
+
 # ---- check: options octet, then answers (see fuzz_check.c) ----
 
 
@@ -175,6 +180,8 @@ CHECK = {
     "spf-long-txt": b"\0" + NODATA + ans_ok(txt("v=spf1 " + " ".join("ip4:10.0.%d.0/24" % i for i in range(40)) + " -all")),
     "spf-rmx-order": b"\x08" + ans_ok(txt("v=spf1 ?all")),
     "all-timeout": b"\0",
+    "local-fulladdr": b"\x10\x08john.doe" + ans_ok(entry(6)) + ans_ok(ip4("192.0.2.1/32")),
+    "local-macro": b"\x10\x0bA.B\\c d\x7f%%x" + NODATA + ans_ok(txt("v=spf1 exists:%{l}.%{lr-}.%{l1}.x.%{d} -all")),
 }
 for k, v in CHECK.items():
     put("check", k, v)
@@ -342,5 +349,6 @@ write_dict("spf_macro", SPF_WORDS)
 write_dict("name", [".", "\\.", "\\\\", "\\0", "\\255", "@", "*", "\\"])
 write_dict("request", ["@", "\n", "::ffff:", "192.0.2.1", "2001:db8::1",
                        "example.com", "[", "]", "\"", ".", "postmaster"])
+write_dict("hex", ["\\#", " ", "\t", "\n", "00", "ff", "FF", "0x"])
 write_dict("apl", ["1:", "2:", "!", "/", "::", ".", " ", "3:"])
 print("seeds in %s, dictionaries in %s" % (SEEDS, DICTS))

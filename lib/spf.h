@@ -55,7 +55,11 @@ enum spf_kind {
 /* Name of a mechanism kind ("all", "include", ...). */
 const char *spf_kind_name(enum spf_kind kind);
 /* Does a mechanism of this kind count against SPF_LOOKUP_MAX? */
-bool spf_kind_counts(enum spf_kind kind);
+static inline bool spf_kind_counts(enum spf_kind kind)
+{
+	return kind == SPF_INCLUDE || kind == SPF_A || kind == SPF_MX ||
+		kind == SPF_PTR || kind == SPF_EXISTS;
+}
 
 /*
  * A domain-spec as the record wrote it.  Without macros it is finished at
@@ -104,6 +108,10 @@ struct spf_record {
  */
 int spf_record_parse(const char *text, size_t len, spf_alloc_fn *alloc,
 	void *actx, struct spf_record *out, struct rmx_diag *diag);
+
+/* Parse IPv6 text s[0..n) (RFC 4291 2.2) into out; false if it is not
+ * one.  Accepts exactly what inet_pton(AF_INET6) accepts. */
+bool spf_parse_ip6(const char *s, size_t n, uint8_t out[16]);
 
 /* Is text[0..len) an SPF version 1 record: "v=spf1" (any case) followed
  * by a space or the end? */

@@ -25,10 +25,8 @@
  */
 #include "spf.h"
 
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include <rmx/check.h>
 
@@ -85,11 +83,6 @@ const char *spf_kind_name(enum spf_kind kind)
 	return "?";
 }
 
-bool spf_kind_counts(enum spf_kind kind)
-{
-	return kind == SPF_INCLUDE || kind == SPF_A || kind == SPF_MX ||
-		kind == SPF_PTR || kind == SPF_EXISTS;
-}
 
 bool spf_is_record(const char *text, size_t len)
 {
@@ -331,13 +324,85 @@ static bool parse_ip4(const char *s, size_t n, uint8_t out[4])
 	return i == n;
 }
 
+static int hex_value(unsigned char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	ch = (unsigned char)(ch | 0x20);
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	return -1;
+}
+
+/*
+ * ip6-network: RFC 4291 2.2 text (groups of 1-4 hex digits, one "::",
+ * an IPv4 dotted quad as the last 32 bits).  Accepts what inet_pton()
+ * accepts (spf_test.c compares the two), without its copy and locale.
+ */
+bool spf_parse_ip6(const char *s, size_t n, uint8_t out[16])
+{
+	uint16_t w[8];
+	int nw = 0, gap = -1, k;
+	size_t i = 0;
+
+	if (n >= 2 && s[0] == ':' && s[1] == ':') {
+		gap = 0;
+		i = 2;
+	} else if (n == 0 || s[0] == ':') {
+		return false;
+	}
+	while (i < n) {
+		size_t start = i;
+		unsigned v = 0;
+		int h;
+
+		while (i < n && i - start < 4 &&
+		    (h = hex_value((unsigned char)s[i])) >= 0) {
+			v = v * 16 + (unsigned)h;
+			i++;
+		}
+		if (i < n && s[i] == '.') {
+			uint8_t q[4];
+
+			if (nw > 6 || !parse_ip4(s + start, n - start, q))
+				return false;
+			w[nw++] = (uint16_t)(q[0] << 8 | q[1]);
+			w[nw++] = (uint16_t)(q[2] << 8 | q[3]);
+			i = n;
+			break;
+		}
+		if (i == start || nw == 8)
+			return false;
+		w[nw++] = (uint16_t)v;
+		if (i == n)
+			break;
+		if (s[i] != ':' || ++i == n)
+			return false;
+		if (s[i] == ':') {
+			if (gap >= 0)
+				return false;
+			gap = nw;
+			i++;
+		}
+	}
+	if (gap < 0 ? nw != 8 : nw > 7)
+		return false;
+	memset(out, 0, 16);
+	for (k = 0; k < nw; k++) {
+		int at = (gap < 0 || k < gap) ? k : 8 - (nw - k);
+
+		out[2 * at] = (uint8_t)(w[k] >> 8);
+		out[2 * at + 1] = (uint8_t)w[k];
+	}
+	return true;
+}
+
 /* ip4:/ip6: network [ "/" cidr ].  s[0..n) follows the ':'. */
 static int parse_ip(struct parser *ps, size_t off, size_t n,
 	size_t term_off, size_t term_len, struct spf_term *t)
 {
 	const char *s = ps->text + off;
 	bool v4 = t->kind == SPF_IP4;
-	char tmp[64];
 	size_t alen = 0;
 	uint8_t cidr = v4 ? 32 : 128;
 
@@ -345,12 +410,7 @@ static int parse_ip(struct parser *ps, size_t off, size_t n,
 		alen++;
 	if (alen == 0)
 		return parse_error(ps, term_off, "missing network", term_len);
-	if (alen >= sizeof(tmp))
-		return parse_error(ps, term_off, "network too long", term_len);
-	memcpy(tmp, s, alen);
-	tmp[alen] = '\0';
-	if (v4 ? !parse_ip4(s, alen, t->net) :
-	    inet_pton(AF_INET6, tmp, t->net) != 1)
+	if (v4 ? !parse_ip4(s, alen, t->net) : !spf_parse_ip6(s, alen, t->net))
 		return parse_error(ps, term_off, v4 ?
 			"not an IPv4 network" : "not an IPv6 network",
 			term_len);
@@ -416,7 +476,9 @@ static int parse_mechanism(struct parser *ps, size_t off, size_t len,
 	size_t i, rest_off = off + name_len, rest = len - name_len;
 
 	for (i = 0; i < sizeof(mechanisms) / sizeof(mechanisms[0]); i++)
-		if (name_is(s, name_len, mechanisms[i].name, mechanisms[i].len))
+		if (mechanisms[i].len == name_len &&
+		    (s[0] | 0x20) == mechanisms[i].name[0] &&
+		    name_is(s, name_len, mechanisms[i].name, mechanisms[i].len))
 			break;
 	if (i == sizeof(mechanisms) / sizeof(mechanisms[0]))
 		return parse_error(ps, term_off, "unknown mechanism",
@@ -492,7 +554,8 @@ int spf_record_parse(const char *text, size_t len, spf_alloc_fn *alloc,
 	void *actx, struct spf_record *out, struct rmx_diag *diag)
 {
 	struct parser ps = {text, len, alloc, actx, diag, NULL, 0};
-	size_t i, ntok = 0, pos;
+	size_t i, pos;
+	unsigned bad = 0, spaces = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -501,19 +564,24 @@ int spf_record_parse(const char *text, size_t len, spf_alloc_fn *alloc,
 			"4096 octets", 0);
 	if (!spf_is_record(text, len))
 		return parse_error(&ps, 0, "not an SPF version 1 record", 0);
+	/* One plain pass (the compiler vectorizes it): octets outside
+	 * printable ASCII, and the spaces, which bound the number of terms
+	 * (each term follows at least one). */
 	for (i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)text[i];
+		unsigned ch = (unsigned char)text[i];
 
-		if (ch < 0x20 || ch > 0x7e)
-			return parse_error(&ps, i, ch >= 0x80 ?
-				"non-ASCII octet in record" :
-				"control character in record", 0);
-		if (ch != ' ' && (i == 0 || text[i - 1] == ' '))
-			ntok++;
+		bad |= ch - 0x20u > 0x5eu;
+		spaces += ch == 0x20u;
 	}
-	ntok--; /* the version */
-	if (ntok > 0) {
-		out->terms = alloc(actx, ntok * sizeof(*out->terms));
+	if (bad) {
+		for (i = 0; (unsigned char)(text[i] - 0x20) <= 0x5e; i++)
+			;
+		return parse_error(&ps, i, (unsigned char)text[i] >= 0x80 ?
+			"non-ASCII octet in record" :
+			"control character in record", 0);
+	}
+	if (spaces > 0) {
+		out->terms = alloc(actx, spaces * sizeof(*out->terms));
 		if (out->terms == NULL)
 			return RMX_ENOMEM;
 	}
@@ -534,8 +602,11 @@ int spf_record_parse(const char *text, size_t len, spf_alloc_fn *alloc,
 			continue;
 		}
 		start = pos;
-		while (pos < len && text[pos] != ' ')
-			pos++;
+		{
+			const char *sp = memchr(text + pos, ' ', len - pos);
+
+			pos = sp != NULL ? (size_t)(sp - text) : len;
+		}
 		tlen = pos - start;
 		name_off = start;
 		switch (text[start]) {
@@ -564,7 +635,7 @@ int spf_record_parse(const char *text, size_t len, spf_alloc_fn *alloc,
 		} else {
 			struct spf_term *t;
 
-			if (out->nterms >= ntok) /* cannot happen */
+			if (out->nterms >= spaces) /* cannot happen */
 				return parse_error(&ps, start,
 					"too many terms", tlen);
 			t = &out->terms[out->nterms];

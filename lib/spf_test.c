@@ -12,6 +12,7 @@
 
 #include "spf.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -289,6 +290,101 @@ static void test_parse_bounds(void **state)
 		full.n = sizeof(full.blocks) / sizeof(full.blocks[0]);
 		assert_int_equal(spf_record_parse("v=spf1 a", 8, arena_alloc,
 			&full, &rec, &diag), RMX_ENOMEM);
+	}
+}
+
+/* The IPv6 parser against inet_pton: a table, then 300 000 random strings
+ * over the characters that matter. */
+static void test_parse_ip6_like_inet_pton(void **state)
+{
+	static const char *const cases[] = {
+		"::", "::1", "1::", "1::2", "2001:db8::cb01", "::ffff:1.2.3.4",
+		"1:2:3:4:5:6:7:8", "1:2:3:4:5:6:1.2.3.4", "1:2:3:4:5:6:7::",
+		"::2:3:4:5:6:7:8", "CAFE:BABE::1", "Cafe:Babe:8000::",
+		"1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7", ":1::", "1::2::3",
+		"1:::2", "12345::", "::1.2.3", "::1.2.3.04", "::256.1.1.1",
+		"1:2:3:4:5:6:7:1.2.3.4", "::1:", ":", "", "1", "g::",
+		"::ffff:1.2.3.4:5", "1::2:3:4:5:6:7:8", "0:0:0:0:0:0:0:0",
+		"::0.0.0.0", "fe80::1%eth0", " ::1", "1.2.3.4",
+	};
+	static const char alphabet[] = "0123456789abcdefABCDEF::::....";
+	uint8_t a[16], b[16];
+	uint32_t x = 2463534242u;
+	char buf[48];
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bool want = inet_pton(AF_INET6, cases[i], a) == 1;
+		bool got = spf_parse_ip6(cases[i], strlen(cases[i]), b);
+
+		if (want != got || (want && memcmp(a, b, 16) != 0))
+			fail_msg("'%s': inet_pton %d, spf_parse_ip6 %d",
+				cases[i], want, got);
+	}
+	for (i = 0; i < 300000; i++) {
+		size_t len;
+		bool want, got;
+
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		len = x % 40;
+		for (j = 0; j < len; j++) {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			buf[j] = alphabet[x % (sizeof(alphabet) - 1)];
+		}
+		buf[len] = '\0';
+		want = inet_pton(AF_INET6, buf, a) == 1;
+		got = spf_parse_ip6(buf, len, b);
+		if (want != got || (want && memcmp(a, b, 16) != 0))
+			fail_msg("'%s': inet_pton %d, spf_parse_ip6 %d", buf,
+				want, got);
+	}
+	/* Structured near-misses: 1-9 groups of 0-5 hex digits, ':' or
+	 * '::', sometimes a dotted quad (0-299, leading zeros) at the end. */
+	{
+		unsigned valid = 0;
+
+		for (i = 0; i < 200000; i++) {
+			size_t len = 0, g, ng, d;
+			bool want, got;
+
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			ng = 1 + x % 9;
+			for (g = 0; g < ng && len < 40; g++) {
+				size_t nd = (x >> (g * 3)) % 6;
+
+				if (g > 0 || (x >> 28) % 8 == 0)
+					buf[len++] = ':';
+				if ((x >> (g + 7)) % 9 == 0 && len < 40)
+					buf[len++] = ':';
+				for (d = 0; d < nd && len < 40; d++)
+					buf[len++] = "0123456789abcdef"
+						[(x >> (d * 4 + g)) % 16];
+			}
+			if ((x >> 20) % 4 == 0)
+				len += (size_t)snprintf(buf + len,
+					sizeof(buf) - len, ":%u.%u.%u.%02u",
+					x % 300, (x >> 9) % 256,
+					(x >> 3) % 256, (x >> 13) % 256);
+			if (len >= sizeof(buf))
+				len = sizeof(buf) - 1;
+			buf[len] = '\0';
+			want = inet_pton(AF_INET6, buf, a) == 1;
+			got = spf_parse_ip6(buf, len, b);
+			valid += want;
+			if (want != got || (want && memcmp(a, b, 16) != 0))
+				fail_msg("'%s': inet_pton %d, spf_parse_ip6 "
+					"%d", buf, want, got);
+		}
+		/* The generator must reach valid addresses too. */
+		if (valid < 10000)
+			fail_msg("only %u valid addresses generated", valid);
 	}
 }
 
@@ -618,6 +714,7 @@ int main(void)
 			arena_teardown),
 		cmocka_unit_test_setup_teardown(test_parse_bounds, arena_setup,
 			arena_teardown),
+		cmocka_unit_test(test_parse_ip6_like_inet_pton),
 		cmocka_unit_test_setup_teardown(test_eval_prefetch_parallel,
 			env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(test_eval_limits_at_evaluation,

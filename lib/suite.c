@@ -977,7 +977,7 @@ void rmx_suite_run_options_init(struct rmx_suite_run_options *opt)
 	opt->rr_type = RMX_TYPE_DEFAULT;
 }
 
-static bool result_expected(const struct rmx_suite_test *t,
+bool rmx_suite_result_expected(const struct rmx_suite_test *t,
 	enum rmx_result r)
 {
 	unsigned i;
@@ -1025,7 +1025,17 @@ static int run_one(const struct rmx_suite_scenario *sc,
 	req.sender = t->mailfrom;
 	req.helo = t->helo;
 	memset(res, 0, sizeof(*res));
-	return rmx_check_run(rmx_zone_resolver(sc->zone), &cfg, &req, res);
+	return rmx_check_run(opt->resolver != NULL ? opt->resolver :
+		rmx_zone_resolver(sc->zone), &cfg, &req, res);
+}
+
+int rmx_suite_check_test(const struct rmx_suite_scenario *sc,
+	const struct rmx_suite_test *t, const struct rmx_suite_run_options *opt,
+	struct rmx_check_result *out, struct rmx_diag *diag)
+{
+	if (sc == NULL || t == NULL || opt == NULL || out == NULL)
+		return RMX_EINVAL;
+	return run_one(sc, t, opt, out, diag);
 }
 
 int rmx_suite_run(const struct rmx_suite *suite,
@@ -1053,6 +1063,8 @@ int rmx_suite_run(const struct rmx_suite *suite,
 	for (i = 0; i < suite->nscenarios; i++) {
 		const struct rmx_suite_scenario *sc = &suite->scenarios[i];
 
+		if (opt->only != NULL && opt->only != sc)
+			continue;
 		for (j = 0; j < sc->ntests; j++) {
 			const struct rmx_suite_test *t = &sc->tests[j];
 			const struct suite_exception *e;
@@ -1065,7 +1077,8 @@ int rmx_suite_run(const struct rmx_suite *suite,
 			o.result = &res;
 			o.error = run_one(sc, t, opt, &res, NULL);
 			if (o.error == RMX_OK) {
-				bool ok = result_expected(t, res.result);
+				bool ok = rmx_suite_result_expected(t,
+					res.result);
 
 				o.explanation_mismatch = ok &&
 					res.result == RMX_RESULT_FAIL &&
@@ -1089,4 +1102,79 @@ int rmx_suite_run(const struct rmx_suite *suite,
 		}
 	}
 	return RMX_OK;
+}
+
+/* ---- export ---- */
+
+#define EXPORT_TTL 300u
+#define EXPORT_HEX_GROUP 32     /* octets per blank-separated hex group */
+
+struct export_ctx {
+	FILE *out;
+};
+
+/* One RR in RFC 3597 form: "owner TTL IN TYPE<n> \# LEN HEX". */
+static int export_rr(void *arg, const uint8_t *owner, size_t ownerlen,
+	uint16_t type, const uint8_t *rdata, size_t rdlen)
+{
+	struct export_ctx *ctx = arg;
+	char name[RMX_NAME_MAXTEXT];
+	size_t i;
+
+	if (rmx_name_to_text(owner, ownerlen, name, sizeof(name), NULL) !=
+	    RMX_OK)
+		return RMX_EINVAL; /* the zone holds validated names only */
+	/* RFC 1035 3.3.14: TXT holds one or more character-strings; NSD
+	 * refuses an empty SPF RR (and libunbound answers SERVFAIL for any
+	 * RR with empty RDATA), so such an RR is left out, visibly */
+	if ((type == RMX_RR_TXT || type == RMX_RR_SPF) && rdlen == 0 &&
+	    fputs("; not served (TXT/SPF RDATA without a character-string): ",
+		    ctx->out) == EOF)
+		return RMX_EIO;
+	if (fprintf(ctx->out, "%s %u IN TYPE%u \\# %zu", name, EXPORT_TTL,
+		    (unsigned)type, rdlen) < 0)
+		return RMX_EIO;
+	for (i = 0; i < rdlen; i++) {
+		if (i % EXPORT_HEX_GROUP == 0 && putc(' ', ctx->out) == EOF)
+			return RMX_EIO;
+		if (fprintf(ctx->out, "%02x", rdata[i]) < 0)
+			return RMX_EIO;
+	}
+	return putc('\n', ctx->out) == EOF ? RMX_EIO : RMX_OK;
+}
+
+int rmx_suite_export_zone(const struct rmx_suite_scenario *sc, FILE *out,
+	struct rmx_diag *diag)
+{
+	struct export_ctx ctx = {.out = out};
+	size_t i;
+	int rc;
+
+	if (diag != NULL)
+		rmx_diag_clear(diag);
+	if (sc == NULL || out == NULL)
+		return RMX_EINVAL;
+	if (fprintf(out, "; rmx suite scenario (line %zu): ", sc->line) < 0)
+		return RMX_EIO;
+	/* the description is the suite's text: keep it on this line */
+	for (i = 0; sc->description[i] != '\0' && i < 200; i++) {
+		unsigned char c = (unsigned char)sc->description[i];
+
+		if (putc(c < 0x20 || c == 0x7f ? ' ' : c, out) == EOF)
+			return RMX_EIO;
+	}
+	if (fprintf(out, "\n; TIMEOUT and SERVFAIL marks are not served.\n"
+		    "$ORIGIN .\n"
+		    ". %u IN SOA %s hostmaster.rmx-suite-export. "
+		    "1 3600 600 86400 %u\n"
+		    ". %u IN NS %s\n", EXPORT_TTL, RMX_SUITE_EXPORT_NS,
+		    EXPORT_TTL, EXPORT_TTL, RMX_SUITE_EXPORT_NS) < 0)
+		return RMX_EIO;
+	rc = rmx_zone_foreach(sc->zone, export_rr, &ctx);
+	if (rc == RMX_OK && fflush(out) != 0)
+		rc = RMX_EIO;
+	if (rc == RMX_EIO && diag != NULL)
+		snprintf(diag->msg, sizeof(diag->msg),
+			"writing the zone: %s", strerror(errno));
+	return rc;
 }

@@ -482,6 +482,237 @@ static void test_run(void **state)
 	free(excpath);
 }
 
+static const char export_suite[] =
+	"description: first\n"
+	"tests:\n"
+	"  one:\n"
+	"    host: 192.0.2.1\n"
+	"    mailfrom: a@first.example\n"
+	"    result: pass\n"
+	"zonedata:\n"
+	"  first.example:\n"
+	"    - SPF: v=spf1 +all\n"
+	"---\n"
+	"description: \"second\\nscenario\"\n"
+	"tests:\n"
+	"  rmx-pass:\n"
+	"    host: 192.0.2.5\n"
+	"    mailfrom: john.doe@Example.COM\n"
+	"    result: pass\n"
+	"  timeout:\n"
+	"    host: 192.0.2.5\n"
+	"    mailfrom: x@slow.example.com\n"
+	"    result: temperror\n"
+	"zonedata:\n"
+	"  Example.COM:\n"
+	"    - RMX: fulladdr\n"
+	"    - TXT: [\"\", \"two\"]\n"
+	"  john\\.doe.example.com:\n"
+	"    - RMX: ip4:192.0.2.0/24 host:Relay.Example.NET.\n"
+	"  bad.example.com:\n"
+	"    - RMX_WIRE: \"01 05 18\"\n"
+	"  long.example.com:\n"
+	"    - TXT: \"%s\"\n"
+	"  apl.example.com:\n"
+	"    - APL: 1:192.0.2.0/24 !2:2001:db8::/32\n"
+	"  alias.example.com:\n"
+	"    - CNAME: Long.Example.com\n"
+	"  empty.example.com:\n"
+	"    - SPF: []\n"
+	"    - RMX_WIRE: \"\"\n"
+	"  slow.example.com:\n"
+	"    - TIMEOUT\n"
+	"  broken.example.com:\n"
+	"    - A: 192.0.2.9\n"
+	"    - SERVFAIL\n";
+
+/* RRs of a zone as sorted text lines "owner type hex", skipping the apex
+ * SOA and NS an export adds. */
+struct rr_lines {
+	char **lines;
+	size_t n, cap;
+};
+
+static int collect_rr(void *arg, const uint8_t *owner, size_t ownerlen,
+	uint16_t type, const uint8_t *rdata, size_t rdlen)
+{
+	struct rr_lines *l = arg;
+	char name[RMX_NAME_MAXTEXT], *hex, *line;
+	size_t need;
+
+	assert_int_equal(rmx_name_to_text(owner, ownerlen, name, sizeof(name),
+		NULL), RMX_OK);
+	if (strcmp(name, ".") == 0 && (type == 6 || type == 2))
+		return RMX_OK;
+	hex = malloc(2 * rdlen + 1);
+	assert_non_null(hex);
+	assert_int_equal(rmx_hex_encode(rdata, rdlen, hex, 2 * rdlen + 1),
+		RMX_OK);
+	need = strlen(name) + strlen(hex) + 16;
+	line = malloc(need);
+	assert_non_null(line);
+	snprintf(line, need, "%s %u %s", name, (unsigned)type, hex);
+	free(hex);
+	if (l->n == l->cap) {
+		l->cap = l->cap == 0 ? 16 : 2 * l->cap;
+		l->lines = realloc(l->lines, l->cap * sizeof(*l->lines));
+		assert_non_null(l->lines);
+	}
+	l->lines[l->n++] = line;
+	return RMX_OK;
+}
+
+static int compare_lines(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void free_lines(struct rr_lines *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->lines[i]);
+	free(l->lines);
+}
+
+static bool has_line(const struct rr_lines *l, const char *prefix)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strncmp(l->lines[i], prefix, strlen(prefix)) == 0)
+			return true;
+	return false;
+}
+
+static void test_export_zone(void **state)
+{
+	char longtxt[301], *text, *path, buf[4096];
+	struct rmx_suite *su = NULL;
+	const struct rmx_suite_scenario *sc;
+	struct rmx_zone *back = NULL;
+	struct rr_lines want = {0}, got = {0};
+	struct rmx_suite_run_options opt;
+	struct rmx_check_result res;
+	struct rmx_diag diag;
+	unsigned passed = 0, failed = 0;
+	size_t i, j, len;
+	FILE *fp;
+	int fd;
+
+	(void)state;
+	memset(longtxt, 'x', 300);
+	longtxt[300] = '\0';
+	len = sizeof(export_suite) + 300;
+	text = malloc(len);
+	assert_non_null(text);
+	snprintf(text, len, export_suite, longtxt);
+	assert_int_equal(rmx_suite_load_string(text, strlen(text), "exp.yml",
+		RMX_TYPE_DEFAULT, &su, &diag), RMX_OK);
+	free(text);
+	assert_int_equal(su->nscenarios, 2);
+	sc = &su->scenarios[1];
+
+	path = strdup("/tmp/rmx_suite_zone.XXXXXX");
+	assert_non_null(path);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	fp = fdopen(fd, "w");
+	assert_non_null(fp);
+	assert_int_equal(rmx_suite_export_zone(sc, fp, &diag), RMX_OK);
+	assert_int_equal(fclose(fp), 0);
+
+	/* the text: description on one comment line, apex SOA and NS, the
+	 * empty SPF/TXT RRs commented out, the marks nowhere */
+	fp = fopen(path, "r");
+	assert_non_null(fp);
+	len = fread(buf, 1, sizeof(buf) - 1, fp);
+	buf[len] = '\0';
+	fclose(fp);
+	assert_non_null(strstr(buf, "): second scenario\n"));
+	assert_non_null(strstr(buf, "\n. 300 IN SOA " RMX_SUITE_EXPORT_NS
+		" "));
+	assert_non_null(strstr(buf, "\n. 300 IN NS " RMX_SUITE_EXPORT_NS
+		"\n"));
+	assert_non_null(strstr(buf, "\n; not served (TXT/SPF RDATA without "
+		"a character-string): empty.example.com. 300 IN TYPE99 "
+		"\\# 0\n"));
+	assert_non_null(strstr(buf, "\nempty.example.com. 300 IN TYPE65280 "
+		"\\# 0\n"));
+	assert_non_null(strstr(buf, "\nbad.example.com. 300 IN TYPE65280 "
+		"\\# 3 010518\n"));
+	assert_non_null(strstr(buf, "\njohn\\.doe.example.com. 300 IN "
+		"TYPE65280 \\# 27 010418c00002"));
+	assert_null(strstr(buf, "slow.example.com"));
+	assert_non_null(strstr(buf, "\nbroken.example.com. 300 IN TYPE1 "
+		"\\# 4 c0000209\n"));
+	/* long RDATA: hex in groups of 32 octets */
+	assert_non_null(strstr(buf, "IN TYPE16 \\# 302 ff787878"));
+
+	/* byte for byte: read back, the same RRs but the two commented out */
+	assert_int_equal(rmx_zone_new(RMX_TYPE_DEFAULT, &back), RMX_OK);
+	assert_int_equal(rmx_zone_load_file(back, path, ".", &diag), RMX_OK);
+	assert_int_equal(rmx_zone_foreach(sc->zone, collect_rr, &want),
+		RMX_OK);
+	assert_int_equal(rmx_zone_foreach(back, collect_rr, &got), RMX_OK);
+	qsort(want.lines, want.n, sizeof(char *), compare_lines);
+	qsort(got.lines, got.n, sizeof(char *), compare_lines);
+	assert_true(has_line(&want, "empty.example.com. 99 "));
+	assert_true(has_line(&want, "empty.example.com. 16 "));
+	assert_false(has_line(&got, "empty.example.com. 99 "));
+	assert_false(has_line(&got, "empty.example.com. 16 "));
+	assert_true(has_line(&got, "alias.example.com. 5 044c6f6e67"));
+	assert_int_equal(got.n + 2, want.n);
+	/* drop the two from want, then the lists must be equal */
+	for (i = j = 0; i < want.n; i++) {
+		if (strncmp(want.lines[i], "empty.example.com. 99 ", 22) == 0 ||
+		    strncmp(want.lines[i], "empty.example.com. 16 ", 22) == 0) {
+			free(want.lines[i]);
+			continue;
+		}
+		want.lines[j++] = want.lines[i];
+	}
+	want.n = j;
+	assert_int_equal(got.n, want.n);
+	for (i = 0; i < got.n; i++)
+		assert_string_equal(got.lines[i], want.lines[i]);
+
+	/* running on another resolver, one scenario only: the read-back
+	 * zone has no marks, so the timeout test gets none */
+	rmx_suite_run_options_init(&opt);
+	opt.only = sc;
+	opt.resolver = rmx_zone_resolver(back);
+	assert_int_equal(rmx_suite_run(su, &opt, NULL, NULL, &passed,
+		&failed, &diag), RMX_OK);
+	assert_int_equal(passed, 1);
+	assert_int_equal(failed, 1);
+	assert_int_equal(rmx_suite_check_test(sc, &sc->tests[1], &opt, &res,
+		&diag), RMX_OK);
+	assert_int_equal(res.result, RMX_RESULT_NONE);
+	/* on the scenario's own zone: the mark answers, or not when ignored */
+	opt.resolver = NULL;
+	assert_int_equal(rmx_suite_check_test(sc, &sc->tests[1], &opt, &res,
+		&diag), RMX_OK);
+	assert_int_equal(res.result, RMX_RESULT_TEMPERROR);
+	rmx_zone_set_ignore_marks(sc->zone, true);
+	assert_int_equal(rmx_suite_check_test(sc, &sc->tests[1], &opt, &res,
+		&diag), RMX_OK);
+	assert_int_equal(res.result, RMX_RESULT_NONE);
+	assert_int_equal(rmx_suite_check_test(sc, &sc->tests[0], &opt, &res,
+		&diag), RMX_OK);
+	assert_int_equal(res.result, RMX_RESULT_PASS);
+	assert_string_equal(res.entry, "ip4:192.0.2.0/24");
+	assert_int_equal(rmx_suite_export_zone(NULL, stdout, &diag),
+		RMX_EINVAL);
+	free_lines(&want);
+	free_lines(&got);
+	rmx_zone_free(back);
+	rmx_suite_free(su);
+	unlink(path);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -491,6 +722,7 @@ int main(void)
 		cmocka_unit_test(test_load_file_and_missing),
 		cmocka_unit_test(test_exceptions_file),
 		cmocka_unit_test(test_run),
+		cmocka_unit_test(test_export_zone),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -245,6 +245,119 @@ static void test_marks(void **state)
 	rmx_zone_free(z);
 }
 
+static void test_ignore_marks(void **state)
+{
+	struct rmx_zone *z = new_zone();
+	static const uint8_t txt[] = {2, 'h', 'i'};
+	struct seen s;
+
+	(void)state;
+	assert_int_equal(rmx_zone_add_rr(z, "t.example.", RMX_RR_TXT, txt,
+		sizeof(txt)), RMX_OK);
+	assert_int_equal(rmx_zone_mark(z, "t.example.", RMX_ZONE_TIMEOUT),
+		RMX_OK);
+	assert_int_equal(rmx_zone_mark(z, "s.example.", RMX_ZONE_SERVFAIL),
+		RMX_OK);
+	rmx_zone_set_ignore_marks(z, true);
+	/* as a server with only the RRs: the name with data has NODATA, the
+	 * marked name without data does not exist, nor do its ancestors
+	 * gain data from the mark */
+	s = ask(z, "t.example.", RMX_RR_SPF);
+	assert_int_equal(s.status, RMX_DNS_NODATA);
+	s = ask(z, "t.example.", RMX_RR_TXT);
+	assert_int_equal(s.status, RMX_DNS_OK);
+	s = ask(z, "s.example.", TYPE_A);
+	assert_int_equal(s.status, RMX_DNS_NXDOMAIN);
+	/* the marks are kept */
+	rmx_zone_set_ignore_marks(z, false);
+	s = ask(z, "t.example.", RMX_RR_SPF);
+	assert_int_equal(s.status, RMX_DNS_TIMEOUT);
+	s = ask(z, "s.example.", TYPE_A);
+	assert_int_equal(s.status, RMX_DNS_FAIL);
+	rmx_zone_set_ignore_marks(NULL, true); /* no crash */
+	rmx_zone_free(z);
+}
+
+/* What rmx_zone_foreach visited, as text lines "owner type hex". */
+struct visit_log {
+	char lines[8][RMX_NAME_MAXTEXT + 80];
+	int n;
+	int stop_after;         /* return RMX_ECANCELED after this many */
+};
+
+static int log_rr(void *arg, const uint8_t *owner, size_t ownerlen,
+	uint16_t type, const uint8_t *rdata, size_t rdlen)
+{
+	struct visit_log *log = arg;
+	char name[RMX_NAME_MAXTEXT], hex[64] = "";
+
+	assert_true(log->n < 8);
+	assert_int_equal(rmx_name_to_text(owner, ownerlen, name, sizeof(name),
+		NULL), RMX_OK);
+	assert_int_equal(rmx_hex_encode(rdata, rdlen, hex, sizeof(hex)),
+		RMX_OK);
+	snprintf(log->lines[log->n++], sizeof(log->lines[0]), "%s %u %s",
+		name, (unsigned)type, hex);
+	return log->n == log->stop_after ? RMX_ECANCELED : RMX_OK;
+}
+
+static int find_line(const struct visit_log *log, const char *line)
+{
+	int i;
+
+	for (i = 0; i < log->n; i++)
+		if (strcmp(log->lines[i], line) == 0)
+			return i;
+	return -1;
+}
+
+static void test_foreach(void **state)
+{
+	struct rmx_zone *z = new_zone();
+	static const uint8_t rmx1[] = {0x01, 0x04, 0x18, 0xc0, 0x00, 0x02};
+	static const uint8_t rmx2[] = {0x00, 0x00};
+	struct visit_log log;
+
+	(void)state;
+	memset(&log, 0, sizeof(log));
+	/* empty zone, marks only: nothing to visit */
+	assert_int_equal(rmx_zone_mark(z, "m.example.", RMX_ZONE_TIMEOUT),
+		RMX_OK);
+	assert_int_equal(rmx_zone_foreach(z, log_rr, &log), RMX_OK);
+	assert_int_equal(log.n, 0);
+	add_a(z, "A.Example.", 1);
+	add_a(z, "a.example.", 2);
+	add_cname(z, "c.example.", "Target.example.");
+	assert_int_equal(rmx_zone_add_rr(z, "john\\.doe.example.",
+		RMX_TYPE_DEFAULT, rmx1, sizeof(rmx1)), RMX_OK);
+	assert_int_equal(rmx_zone_add_rr(z, "john\\.doe.example.",
+		RMX_TYPE_DEFAULT, rmx2, sizeof(rmx2)), RMX_OK);
+	assert_int_equal(rmx_zone_add_rr(z, "e.example.", RMX_TYPE_DEFAULT,
+		NULL, 0), RMX_OK);
+	assert_int_equal(rmx_zone_foreach(z, log_rr, &log), RMX_OK);
+	/* every RR once (ancestors and marks are no RRs); owners lower-cased,
+	 * RDATA (the CNAME target's case too) as given */
+	assert_int_equal(log.n, 6);
+	assert_true(find_line(&log, "a.example. 1 c0000201") >= 0);
+	assert_true(find_line(&log, "a.example. 1 c0000202") >
+		find_line(&log, "a.example. 1 c0000201"));
+	assert_true(find_line(&log,
+		"c.example. 5 06546172676574076578616d706c6500") >= 0);
+	assert_true(find_line(&log, "john\\.doe.example. 65280 "
+		"010418c00002") >= 0);
+	assert_true(find_line(&log, "john\\.doe.example. 65280 0000") >
+		find_line(&log, "john\\.doe.example. 65280 010418c00002"));
+	assert_true(find_line(&log, "e.example. 65280 ") >= 0);
+	/* a callback's error stops the walk and comes back */
+	memset(&log, 0, sizeof(log));
+	log.stop_after = 2;
+	assert_int_equal(rmx_zone_foreach(z, log_rr, &log), RMX_ECANCELED);
+	assert_int_equal(log.n, 2);
+	assert_int_equal(rmx_zone_foreach(NULL, log_rr, &log), RMX_EINVAL);
+	assert_int_equal(rmx_zone_foreach(z, NULL, &log), RMX_EINVAL);
+	rmx_zone_free(z);
+}
+
 static void test_callbacks_only_from_process(void **state)
 {
 	struct rmx_zone *z = new_zone();
@@ -593,6 +706,8 @@ int main(void)
 		cmocka_unit_test(test_cname_chain),
 		cmocka_unit_test(test_cname_limits),
 		cmocka_unit_test(test_marks),
+		cmocka_unit_test(test_ignore_marks),
+		cmocka_unit_test(test_foreach),
 		cmocka_unit_test(test_callbacks_only_from_process),
 		cmocka_unit_test(test_query_from_callback),
 		cmocka_unit_test(test_bad_input),

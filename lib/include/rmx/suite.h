@@ -158,6 +158,8 @@ bool rmx_suite_result_expected(const struct rmx_suite_test *t,
  *     "owner TTL IN TYPE<n> \# LEN HEX", byte for byte as the in-memory
  *     zone serves it (owners lower-cased, as the zone keeps them; RDATA,
  *     names in it included, unchanged; malformed RMX_WIRE data too).
+ * A TXT or SPF RR with empty RDATA (no character-string: illegal, and
+ * NSD refuses it) is written as a comment line "; not served (...): RR".
  * TIMEOUT and SERVFAIL marks cannot be served and are left out (a
  * comment at the top says so; rmx_zone_set_ignore_marks gives the
  * in-memory answers that match).  RRs come grouped by owner, the RRs of an
