@@ -486,9 +486,18 @@ static void run_done(void *arg, const struct rmx_check_result *res)
 	r->done = true;
 }
 
+static void check_cfg(struct env *e, const char *ip, const char *sender,
+	const char *helo, struct run *r, bool spf_rr);
+
 /* Run an SPF-only check, counting the resolver rounds it takes. */
 static void check(struct env *e, const char *ip, const char *sender,
 	const char *helo, struct run *r)
+{
+	check_cfg(e, ip, sender, helo, r, false);
+}
+
+static void check_cfg(struct env *e, const char *ip, const char *sender,
+	const char *helo, struct run *r, bool spf_rr)
 {
 	struct rmx_resolver *res = rmx_zone_resolver(e->zone);
 	struct rmx_config cfg;
@@ -499,6 +508,7 @@ static void check(struct env *e, const char *ip, const char *sender,
 	rmx_config_init(&cfg);
 	cfg.methods[0] = RMX_METHOD_SPF;
 	cfg.nmethods = 1;
+	cfg.spf_query_spf_rr = spf_rr;
 	memset(&req, 0, sizeof(req));
 	req.client_ip = ip;
 	req.sender = sender;
@@ -703,6 +713,31 @@ static void test_eval_ptr_and_p_macro(void **state)
 	assert_string_equal(r.res.explanation, "from unknown");
 }
 
+/* cfg.spf_query_spf_rr: a v=spf1 record of type 99 wins over TXT (RFC
+ * 4408 4.5); a failing type-99 lookup is ignored. */
+static void test_eval_spf_rr_type(void **state)
+{
+	struct env *e = *state;
+	struct run r;
+	static const uint8_t spf_pass[] = "\013v=spf1 +all";
+
+	add_txt(e, "both.example", "v=spf1 -all");
+	assert_int_equal(rmx_zone_add_rr(e->zone, "both.example", RMX_RR_SPF,
+		spf_pass, sizeof(spf_pass) - 1), RMX_OK);
+	add_txt(e, "txt.example", "v=spf1 -all");
+	add_txt(e, "slow.example", "v=spf1 -all");
+	assert_int_equal(rmx_zone_mark(e->zone, "slow.example",
+		RMX_ZONE_TIMEOUT), RMX_OK);
+	check_cfg(e, "192.0.2.1", "x@both.example", NULL, &r, false);
+	expect(&r, RMX_RESULT_FAIL, "-all");
+	check_cfg(e, "192.0.2.1", "x@both.example", NULL, &r, true);
+	expect(&r, RMX_RESULT_PASS, "+all");
+	check_cfg(e, "192.0.2.1", "x@txt.example", NULL, &r, true);
+	expect(&r, RMX_RESULT_FAIL, "-all");
+	check_cfg(e, "192.0.2.1", "x@slow.example", NULL, &r, true);
+	expect(&r, RMX_RESULT_FAIL, "-all");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -722,6 +757,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_eval_include_redirect,
 			env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(test_eval_ptr_and_p_macro,
+			env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(test_eval_spf_rr_type,
 			env_setup, env_teardown),
 	};
 

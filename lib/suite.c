@@ -5,7 +5,9 @@
  * Offers: rmx_suite_load_file/_string (libyaml's document API; one struct
  * rmx_zone per YAML document), rmx_suite_exceptions_load, and
  * rmx_suite_run, which runs each test through rmx_check_run() on the
- * scenario's zone and hands each outcome to a callback.
+ * scenario's zone (or a resolver the caller gives) and hands each outcome
+ * to a callback, and rmx_suite_export_zone, which writes a scenario's zone
+ * as a root-zone master file in RFC 3597 form for a real server.
  *
  * Zone data conventions (tests/conformance/README.md): an SPF record is
  * also served as TXT when its name has no TXT entry at all; "TXT: NONE"
@@ -20,6 +22,9 @@
  * kind, an RMX text the codec rejects, a name over 255 octets, a result
  * word that is not a result).  Unknown keys of a test are ignored (pyspf's
  * comment, receiver's header ...); unknown record kinds are not.
+ *
+ * Export writes what the zone holds and nothing it cannot serve: markers
+ * are left out, TXT/SPF RRs without a character-string become comments.
  *
  * Does not: print, or check that a suite is sensible (duplicate test names
  * are kept; the exceptions file matches tests by name alone).

@@ -80,7 +80,8 @@ run_suite() {
 		nsd_stop "$dir" &
 		printf '%s\n' "$out" | grep -E '^(FAIL|EXCLUDED|rmx:)' || true
 		last=$(printf '%s\n' "$out" | tail -n 1)
-		x=$(printf '%s\n' "$out" | sed -n 's/^\([0-9]*\) excluded$/\1/p')
+		x=$(printf '%s\n' "$out" |
+			sed -n 's/^\([0-9]*\) excluded$/\1/p')
 		if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
 			p=${BASH_REMATCH[1]} f=${BASH_REMATCH[2]}
 			passed=$((passed + p))
@@ -110,8 +111,8 @@ sanity_check() {
 		--server "127.0.0.1@$port" --compare "$file" 2>&1)
 	rc=$?
 	nsd_stop "$dir" &
-	if [ "$rc" -eq 1 ] && printf '%s\n' "$out" | grep -q '^FAIL .*| server: '
-	then
+	if [ "$rc" -eq 1 ] &&
+	    printf '%s\n' "$out" | grep -q '^FAIL .*| server: '; then
 		echo "   ok: $(printf '%s\n' "$out" | tail -n 1)"
 		passed=$((passed + 1))
 	else

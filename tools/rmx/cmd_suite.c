@@ -341,7 +341,8 @@ static int compare_scenario(const struct rmx_suite_scenario *sc,
 			return cli_usage("suite", "%s", diag.msg);
 		}
 		src = rmx_suite_check_test(sc, t, server_opt, &sr, NULL);
-		if (zrc == RMX_OK && src == RMX_OK && verdicts_agree(&zr, &sr)) {
+		if (zrc == RMX_OK && src == RMX_OK &&
+		    verdicts_agree(&zr, &sr)) {
 			cnt->passed++;
 			if (verbose) {
 				fputs("PASS ", stdout);

@@ -13,7 +13,9 @@
  * suite holds belongs to it and lives until rmx_suite_free().
  *
  * The runner runs each test through rmx_check_run() on its scenario's zone
- * and reports each outcome to a callback; it never prints.
+ * (or on another resolver, e.g. libunbound against a server that serves the
+ * zone) and reports each outcome to a callback; it never prints.  A
+ * scenario's zone can be exported as a master file for such a server.
  */
 #ifndef RMX_SUITE_H
 #define RMX_SUITE_H
