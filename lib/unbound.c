@@ -78,6 +78,7 @@ struct unbound_backend {
 	 * the backend is freed.  Their callbacks are never passed on. */
 	struct ub_query *zombies;
 	int delivered; /* callbacks made in the current process() */
+	bool validating; /* a trust anchor is configured */
 };
 
 static uint64_t monotonic_ms(void)
@@ -292,6 +293,85 @@ static void deliver_failure(struct unbound_backend *be,
 }
 
 /* Map a ub_result onto an answer and pass it to the query's callback. */
+/*
+ * libunbound 1.17 (libworker.c fill_res) copies each RR's RDATA with
+ * memdup(), which returns NULL for zero octets; it takes that for out of
+ * memory and reports SERVFAIL with no data.  An RMX RR with no entries has
+ * zero octets of RDATA (RMX.md 1 allows it), so a server's correct answer
+ * would become a temperror.  When the raw reply is at hand and says
+ * NOERROR, read the RRs of the asked type from it instead.
+ *
+ * Only without validation: when fill_res fails libunbound returns before
+ * it records the DNSSEC status, so a validating backend cannot tell a
+ * secure answer from a bogus one here and keeps the failure.  Returns true
+ * when it delivered an answer.
+ */
+static bool deliver_from_packet(struct unbound_backend *be,
+	const struct ub_query *q, const struct ub_result *result)
+{
+	ldns_pkt *pkt = NULL;
+	ldns_rr_list *an;
+	ldns_buffer *buf;
+	struct rmx_dns_rr *rr = NULL;
+	struct rmx_dns_answer answer = {0};
+	uint8_t **copies = NULL;
+	size_t n = 0, i, total;
+	bool ok = false;
+
+	if (be->validating || result->answer_packet == NULL ||
+	    result->answer_len <= 0 ||
+	    ldns_wire2pkt(&pkt, result->answer_packet,
+		    (size_t)result->answer_len) != LDNS_STATUS_OK)
+		return false;
+	if (ldns_pkt_get_rcode(pkt) != LDNS_RCODE_NOERROR) {
+		ldns_pkt_free(pkt);
+		return false;
+	}
+	an = ldns_pkt_answer(pkt);
+	total = an != NULL ? ldns_rr_list_rr_count(an) : 0;
+	buf = ldns_buffer_new(512);
+	rr = calloc(total > 0 ? total : 1, sizeof(*rr));
+	copies = calloc(total > 0 ? total : 1, sizeof(*copies));
+	if (buf == NULL || rr == NULL || copies == NULL)
+		goto out;
+	for (i = 0; i < total; i++) {
+		ldns_rr *r = ldns_rr_list_rr(an, i);
+		size_t len;
+
+		if (ldns_rr_get_type(r) != q->qtype)
+			continue;
+		ldns_buffer_clear(buf);
+		if (ldns_rr_rdata2buffer_wire(buf, r) != LDNS_STATUS_OK)
+			goto out;
+		len = ldns_buffer_position(buf);
+		if (!rdata_has_type_shape(q->qtype, ldns_buffer_begin(buf),
+			    len))
+			goto out;
+		copies[n] = malloc(len > 0 ? len : 1);
+		if (copies[n] == NULL)
+			goto out;
+		memcpy(copies[n], ldns_buffer_begin(buf), len);
+		rr[n].rdata = copies[n];
+		rr[n].rdlen = len;
+		n++;
+	}
+	answer.status = n > 0 ? RMX_DNS_OK : RMX_DNS_NODATA;
+	answer.dnssec = RMX_DNSSEC_INSECURE;
+	answer.count = n;
+	answer.rr = n > 0 ? rr : NULL;
+	call_back(be, q, &answer);
+	ok = true;
+out:
+	for (i = 0; i < n; i++)
+		free(copies[i]);
+	free(copies);
+	free(rr);
+	if (buf != NULL)
+		ldns_buffer_free(buf);
+	ldns_pkt_free(pkt);
+	return ok;
+}
+
 static void deliver_result(struct unbound_backend *be,
 	const struct ub_query *q, int err, const struct ub_result *result)
 {
@@ -324,6 +404,8 @@ static void deliver_result(struct unbound_backend *be,
 		call_back(be, q, &answer);
 		return;
 	}
+	if (result->rcode == 2 && deliver_from_packet(be, q, result))
+		return;
 	if (result->rcode != 0) {
 		snprintf(why, sizeof(why), "server answered %s (rcode %d)",
 			rcode_text(result->rcode), result->rcode);
@@ -717,6 +799,7 @@ int rmx_unbound_new(const struct rmx_unbound_options *opt,
 	be->base.ops = &unbound_ops;
 	be->ctx = ctx;
 	be->timeout_ms = opt->query_timeout_ms;
+	be->validating = opt->trust_anchor_file != NULL;
 	ub_ctx_debugout(ctx, NULL);
 	/* keep RRs in the order the server sent them (RMX.md 1: several
 	 * RMX RRs are concatenated in answer order); libunbound rotates

@@ -62,6 +62,10 @@ static const struct fake_name fake_names[] = {
 	{ "bad-mx.example", FAKE_DATA, 15, { "000a09616263" } },
 	{ "mx.example", FAKE_DATA, 15, { "000a026d78076578616d706c6500" } },
 	{ "rmx.example", FAKE_DATA, 65280, { "010418c00002" } },
+	/* RMX RRs with zero octets of RDATA (no entries): libunbound 1.17
+	 * reports SERVFAIL for them; the backend reads the reply itself. */
+	{ "empty-rmx.example", FAKE_DATA, 65280, { "" } },
+	{ "empty2-rmx.example", FAKE_DATA, 65280, { "0500", "" } },
 };
 
 struct fake_server {
@@ -469,6 +473,25 @@ static void test_malformed_a_says_why(void **state)
 		fail_msg("why does not explain: \"%s\"", g.why);
 }
 
+static void test_zero_length_rdata(void **state)
+{
+	struct fixture *f = *state;
+	struct got g;
+
+	ask(f->res, "empty-rmx.example", 65280, &g);
+	assert_int_equal(g.status, RMX_DNS_OK);
+	assert_int_equal(g.count, 1);
+	assert_int_equal(g.rdlen[0], 0);
+	ask(f->res, "empty2-rmx.example", 65280, &g);
+	assert_int_equal(g.status, RMX_DNS_OK);
+	assert_int_equal(g.count, 2);
+	assert_int_equal(g.rdlen[0], 2);
+	assert_int_equal(g.rdlen[1], 0);
+	/* a real SERVFAIL stays a failure */
+	ask(f->res, "sf.example", 65280, &g);
+	assert_int_equal(g.status, RMX_DNS_FAIL);
+}
+
 static void test_parallel_and_pending(void **state)
 {
 	struct fixture *f = *state;
@@ -697,6 +720,8 @@ int main(void)
 			test_stub_against_non_root_server, setup_stub,
 			teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_a_says_why,
+			setup_fwd, teardown),
+		cmocka_unit_test_setup_teardown(test_zero_length_rdata,
 			setup_fwd, teardown),
 		cmocka_unit_test_setup_teardown(test_parallel_and_pending,
 			setup_fwd, teardown),
