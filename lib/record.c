@@ -644,7 +644,7 @@ int rmx_rdata_check(const uint8_t *rdata, size_t len, unsigned flags,
 	struct rmx_diag *diag)
 {
 	struct rmx_iter it;
-	struct rmx_entry e;
+	struct rmx_entry e = {0};
 	unsigned index = 0;
 	int rc;
 

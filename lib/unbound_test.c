@@ -606,8 +606,8 @@ static void test_bad_names(void **state)
 {
 	struct fixture *f = *state;
 	static const char *const bad[] = { "", "a..b", "..",
-		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-		"aaaaaaaaa.example" };
+		("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		 "aaaaaaaaa.example") };
 	struct got g;
 	rmx_query_id id;
 	size_t i;

@@ -102,7 +102,7 @@ static int report(struct zonefile *zf, int code, const char *fmt, ...)
 
 static int buf_append(struct text_buf *b, const char *s, size_t n)
 {
-	if (ZONEFILE_RECORD_MAX - b->len < n + 1)
+	if (n >= ZONEFILE_RECORD_MAX - b->len)
 		return RMX_ESPACE;
 	if (b->cap - b->len < n + 1) {
 		size_t cap = b->cap == 0 ? 256 : b->cap;
