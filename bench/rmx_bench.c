@@ -3,12 +3,16 @@
  *
  *   rmx_bench (--zone FILE | --server IP@PORT) --method spf|rmx
  *             --ip IP --sender ADDR --helo NAME --expect RESULT
- *             [--count N] [--mem]
+ *             [--count N] [--mem] [--cache]
  *
  * With --zone, loads the master file FILE (bench/workload.zone) into an
  * in-memory zone (rmx_zone_load_file) and runs every check on its resolver
  * with rmx_check_run, the blocking call; the zone and resolver are reused,
- * each check is new (rmx keeps no cache between checks).  With --server,
+ * each check is new.  Without --cache nothing is kept between checks
+ * (cold: every record parsed by every check); with --cache one
+ * rmx_cache (rmx/cache.h) is shared by all checks of the run, as a mail
+ * server shares one per thread (warm: after the first check, records are
+ * looked up, not parsed).  DNS answers are never cached.  With --server,
  * every check gets a new libunbound backend (a cold cache) that forwards
  * to that server, as a mail server would to its recursive resolver, and
  * only the check is timed, not creating the backend.  (Stub mode is not
@@ -35,6 +39,7 @@
 #include <time.h>
 
 #include <rmx/rmx.h>
+#include <rmx/cache.h>
 #include <rmx/check.h>
 #include <rmx/record.h>
 #include <rmx/unbound.h>
@@ -76,6 +81,7 @@ struct bench {
 	struct rmx_request req;
 	struct rmx_zone *zone;
 	struct rmx_resolver *res; /* the zone's, or NULL with --server */
+	struct rmx_cache *cache;  /* --cache */
 };
 
 static struct rmx_resolver *new_unbound(const char *server)
@@ -140,11 +146,17 @@ static void parse_args(struct bench *b, int argc, char **argv, bool *mem,
 			*mem = true;
 			continue;
 		}
+		if (strcmp(argv[a], "--cache") == 0) {
+			b->cache = rmx_cache_new(RMX_CACHE_DEFAULT_BYTES);
+			if (b->cache == NULL)
+				die("rmx_cache_new failed");
+			continue;
+		}
 		if (v == NULL)
 			die("usage: rmx_bench (--zone FILE | --server IP@PORT) "
 				"--method spf|rmx --ip IP --sender ADDR "
 				"--helo NAME --expect RESULT [--count N] "
-				"[--mem]");
+				"[--mem] [--cache]");
 		if (strcmp(argv[a], "--zone") == 0)
 			b->zone_path = v;
 		else if (strcmp(argv[a], "--server") == 0)
@@ -189,6 +201,7 @@ int main(int argc, char **argv)
 	rmx_config_init(&b.cfg);
 	if (rmx_config_set_methods(&b.cfg, b.method, &diag) != RMX_OK)
 		die("bad --method");
+	b.cfg.cache = b.cache;
 	if (b.zone_path != NULL) {
 		if (rmx_zone_new(RMX_TYPE_DEFAULT, &b.zone) != RMX_OK)
 			die("rmx_zone_new failed");
@@ -256,5 +269,6 @@ int main(int argc, char **argv)
 	free(times);
 	if (b.zone != NULL)
 		rmx_zone_free(b.zone);
+	rmx_cache_free(b.cache);
 	return 0;
 }

@@ -18,8 +18,10 @@
  * Input layout: octet 0 = options (bit 0: IPv6 client from octets 1-16,
  * else 192.0.2.1; bit 1: TLS SHA-256 fingerprint 0x00..0x1f; bit 2: SASL;
  * bit 3: methods "spf,rmx" instead of "rmx,spf"; bit 4: the sender's local
- * part from the input: one octet N, then min(N, 80) octets), then the
- * answers.  The request is fixed otherwise: sender user@example.com, HELO
+ * part from the input: one octet N, then min(N, 80) octets; bit 5: answer
+ * one query per process() call, the one an input octet picks among those
+ * outstanding (index modulo their number), so that answers come in any
+ * order, as from a real resolver), then the answers.  The request is fixed otherwise: sender user@example.com, HELO
  * mail.example.com.
  *
  * FUZZ_VERBOSE set in the environment prints each result on stderr.
@@ -34,6 +36,8 @@
  *     escape outside text before querying, check_int.h);
  *   - the check never waits with nothing outstanding (process() called
  *     with no live query = a stall: the check would hang to its deadline);
+ *   - result.lookups <= 22 (10 lookup terms per method, the 11th ends it;
+ *     two methods);
  *   - the same input run twice gives the same result (no state kept
  *     between checks; elapsed_ms aside);
  *   - when rmx_check_run returns, no query is left live (a callback would
@@ -63,6 +67,8 @@ struct fz_resolver {
 	size_t nq;       /* slots used (ids 1..nq) */
 	size_t answered; /* slots before this were handed to process() */
 	size_t attempts; /* query() calls, refused ones included */
+	int one_at_a_time; /* answer one live query per process(), chosen
+	                    * by an input octet (any order) */
 };
 
 static int fz_query(struct rmx_resolver *res, const char *name,
@@ -170,6 +176,19 @@ static int fz_process(struct rmx_resolver *res, int timeout_ms)
 		live += fz->q[i].live != 0;
 	FUZZ_ASSERT(live > 0,
 		"stall: the check waits for DNS with no query outstanding");
+	if (fz->one_at_a_time) {
+		uint8_t o = 0;
+		size_t pick;
+
+		(void)next_octet(fz, &o);
+		pick = o % live;
+		for (i = 0; i < fz->nq; i++) {
+			if (fz->q[i].live && pick-- == 0) {
+				answer_one(fz, &fz->q[i]);
+				return 1;
+			}
+		}
+	}
 	for (i = fz->answered; i < end; i++) {
 		if (!fz->q[i].live)
 			continue;
@@ -266,6 +285,7 @@ static void run_check(const uint8_t *data, size_t size,
 	fz.data = data;
 	fz.len = size;
 	fz.off = off;
+	fz.one_at_a_time = (opts & 32) != 0;
 
 	rmx_config_init(&cfg);
 	rc = rmx_config_set_methods(&cfg, (opts & 8) ? "spf,rmx" : "rmx,spf",
@@ -297,6 +317,10 @@ static void run_check(const uint8_t *data, size_t size,
 	FUZZ_ASSERT(fz_pending(&fz.base) == 0,
 		"%zu queries still live after the check ended",
 		fz_pending(&fz.base));
+	/* RMX.md 2 and RFC 7208 4.6.4: 10 lookup terms per method, the 11th
+	 * ends it in permerror; two methods at most. */
+	FUZZ_ASSERT(result.lookups <= 2 * 11, "result.lookups %u",
+		result.lookups);
 	FUZZ_ASSERT(result.queries <= fz.attempts,
 		"result.queries %u but %zu queries asked", result.queries,
 		fz.attempts);

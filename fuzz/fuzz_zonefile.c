@@ -16,7 +16,9 @@
  *     readable for rdlen octets (ASan), and an RR written with the RMX
  *     mnemonic has type rmx_type and RDATA rmx_rdata_check accepts;
  *   - rmx_zone_load_file agrees with rmx_zonefile_read on success vs
- *     failure, and afterwards the zone holds no more RRs than were read.
+ *     failure, and afterwards the zone holds no more RRs than were read;
+ *   - each of the first 32 RRs read is in the loaded zone: a query for
+ *     its owner and type answers RMX_DNS_OK with an RR of the same RDATA.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -25,6 +27,7 @@
 
 #include <rmx/name.h>
 #include <rmx/record.h>
+#include <rmx/resolver.h>
 #include <rmx/zone.h>
 
 #include "fuzz_util.h"
@@ -32,8 +35,22 @@
 #define ZONE_TYPE RMX_TYPE_DEFAULT
 #define ZONE_ORIGIN "example.com."
 
+#define KEEP_MAX 32
+
+/* An RR kept from the callback to ask the loaded zone for it. */
+struct kept_rr {
+	uint8_t owner[RMX_NAME_MAXWIRE];
+	size_t owner_len;
+	uint16_t type;
+	uint8_t *rdata;
+	size_t rdlen;
+	bool answered, found;
+};
+
 struct walk {
 	size_t rrs;
+	struct kept_rr keep[KEEP_MAX];
+	size_t nkeep;
 };
 
 static int check_rr(void *arg, const struct rmx_zonefile_rr *rr)
@@ -62,6 +79,19 @@ static int check_rr(void *arg, const struct rmx_zonefile_rr *rr)
 	for (i = 0; i < rr->rdlen; i++)
 		sink ^= rr->rdata[i];
 	(void)sink;
+	if (w->nkeep < KEEP_MAX && rr->owner_len <= RMX_NAME_MAXWIRE) {
+		struct kept_rr *k = &w->keep[w->nkeep++];
+
+		memcpy(k->owner, rr->owner_wire, rr->owner_len);
+		k->owner_len = rr->owner_len;
+		k->type = rr->type;
+		k->rdlen = rr->rdlen;
+		k->rdata = malloc(rr->rdlen > 0 ? rr->rdlen : 1);
+		if (k->rdata == NULL)
+			abort();
+		if (rr->rdlen > 0)
+			memcpy(k->rdata, rr->rdata, rr->rdlen);
+	}
 	if (rr->was_rmx) {
 		struct rmx_diag diag;
 
@@ -72,6 +102,50 @@ static int check_rr(void *arg, const struct rmx_zonefile_rr *rr)
 				" %s", w->rrs, rr->text, diag.msg);
 	}
 	return RMX_OK;
+}
+
+static void on_answer(void *arg, const struct rmx_dns_answer *ans)
+{
+	struct kept_rr *k = arg;
+	size_t i;
+
+	FUZZ_ASSERT(!k->answered, "two answers to one query");
+	k->answered = true;
+	FUZZ_ASSERT(ans->status == RMX_DNS_OK,
+		"RR of type %u loaded but its query answers %s", k->type,
+		rmx_dns_status_str(ans->status));
+	for (i = 0; i < ans->count; i++)
+		if (ans->rr[i].rdlen == k->rdlen && (k->rdlen == 0 ||
+		    memcmp(ans->rr[i].rdata, k->rdata, k->rdlen) == 0))
+			k->found = true;
+}
+
+/* Every RR the file gave is in the loaded zone, found by its query. */
+static void query_loaded_rrs(struct rmx_zone *zone, struct walk *w)
+{
+	struct rmx_resolver *res = rmx_zone_resolver(zone);
+	char name[RMX_NAME_MAXTEXT];
+	rmx_query_id id;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < w->nkeep; i++) {
+		struct kept_rr *k = &w->keep[i];
+
+		rc = rmx_name_to_text(k->owner, k->owner_len, name,
+			sizeof(name), NULL);
+		FUZZ_ASSERT(rc == RMX_OK, "owner does not print");
+		rc = rmx_resolver_query(res, name, k->type, on_answer, k, &id);
+		FUZZ_ASSERT(rc == RMX_OK, "zone query for \"%s\": %s", name,
+			rmx_strerror(rc));
+		while (!k->answered) {
+			rc = rmx_resolver_process(res, 0);
+			FUZZ_ASSERT(rc > 0, "zone process() %d with a query "
+				"pending", rc);
+		}
+		FUZZ_ASSERT(k->found, "RR %zu (type %u at \"%s\") not in "
+			"the answer", i, k->type, name);
+	}
 }
 
 /* Write the input where a path can reach it; returns an fd, path set. */
@@ -98,12 +172,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct rmx_diag diag;
 	struct rmx_zone *zone = NULL;
-	struct walk w = {0};
+	static struct walk w;
 	char path[64];
 	int fd, rc, rc2;
+	size_t i;
 
 	if (size > 64 * 1024)
 		return 0;
+	memset(&w, 0, sizeof(w));
 	fd = input_file(data, size, path, sizeof(path));
 
 	memset(&diag, 0, sizeof(diag));
@@ -123,11 +199,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT((rc == RMX_OK) == (rc2 == RMX_OK),
 		"rmx_zonefile_read %d but rmx_zone_load_file %d (%s)", rc,
 		rc2, diag.msg);
-	if (rc2 == RMX_OK)
+	if (rc2 == RMX_OK) {
 		FUZZ_ASSERT(rmx_zone_rr_count(zone) <= w.rrs,
 			"zone holds %zu RRs, file had %zu",
 			rmx_zone_rr_count(zone), w.rrs);
+		query_loaded_rrs(zone, &w);
+	}
 	rmx_zone_free(zone);
+	for (i = 0; i < w.nkeep; i++)
+		free(w.keep[i].rdata);
 	close(fd);
 	if (strncmp(path, "/tmp/", 5) == 0)
 		unlink(path);

@@ -45,6 +45,12 @@ struct query_slot {
 	struct query_slot *prev, *next; /* list of outstanding queries */
 };
 
+/* A cache entry the check uses until it ends. */
+struct hold {
+	struct hold *next;
+	struct cache_entry *entry;
+};
+
 struct rmx_check {
 	struct rmx_resolver *res;
 	struct check_input in;
@@ -53,6 +59,7 @@ struct rmx_check {
 
 	struct arena_chunk *chunks;
 	size_t arena_total;
+	struct hold *holds;      /* in the arena */
 
 	struct query_slot *outstanding;
 	unsigned npending;
@@ -65,23 +72,28 @@ struct rmx_check {
 
 	bool any_answer, any_insecure, any_bogus;
 	uint64_t started_ms, deadline_ms;
+	/* Where the result is written: `result` below, or the caller's
+	 * buffer (rmx_check_run), which saves copying 4 KiB at the end. */
+	struct rmx_check_result *r;
 	/* Large text buffers last: they are not zeroed at start (a check
 	 * costs a few thousand instructions; zeroing 4 KiB was one of them). */
-	struct rmx_check_result result;
 	char none_reason[RMX_RESULT_TEXT_MAX];
+	struct rmx_check_result result;
 };
 
-/* Allocate a check with everything before `result` zeroed and the result
- * set to empty strings. */
-static struct rmx_check *check_new(void)
+/* Allocate a check with everything before the text buffers zeroed and
+ * the result (in out, or in the check when out is NULL) set to empty
+ * strings.  Only the part of the struct used is allocated. */
+static struct rmx_check *check_new(struct rmx_check_result *out)
 {
-	struct rmx_check *chk = malloc(sizeof(*chk));
+	struct rmx_check *chk = malloc(out != NULL ?
+		offsetof(struct rmx_check, result) : sizeof(struct rmx_check));
 	struct rmx_check_result *r;
 
 	if (chk == NULL)
 		return NULL;
-	memset(chk, 0, offsetof(struct rmx_check, result));
-	r = &chk->result;
+	memset(chk, 0, offsetof(struct rmx_check, none_reason));
+	r = chk->r = out != NULL ? out : &chk->result;
 	r->result = RMX_RESULT_NONE;
 	r->method = RMX_METHOD_NONE;
 	r->dnssec = RMX_DNSSEC_INSECURE;
@@ -253,10 +265,16 @@ char *check_strdup(struct rmx_check *chk, const char *s)
 	return check_strndup(chk, s, strlen(s));
 }
 
+/* Free the arena, releasing the cache entries held first (their list
+ * lives in the arena). */
 static void arena_free(struct rmx_check *chk)
 {
 	struct arena_chunk *c = chk->chunks, *next;
+	struct hold *h;
 
+	for (h = chk->holds; h != NULL; h = h->next)
+		cache_entry_release(h->entry);
+	chk->holds = NULL;
 	for (; c != NULL; c = next) {
 		next = c->next;
 		free(c);
@@ -269,19 +287,44 @@ static void arena_free(struct rmx_check *chk)
 /* Copy text into a result field: printable ASCII only (anything else
  * becomes '?', as Postfix and OpenSMTPD do for logged DNS text), cut at
  * cap with "..." so that a cut is visible. */
+/* May s[0..n) hold an octet outside 0x20-0x7e?  Eight octets at a time
+ * (a per-octet loop cost a few hundred instructions per result field);
+ * a true answer can be a false alarm (carries between octets), a false
+ * one never is wrong. */
+static bool maybe_unprintable(const char *s, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+	uint64_t acc = 0, w;
+	size_t i = 0;
+
+	for (; n - i >= 8; i += 8) {
+		memcpy(&w, s + i, 8);
+		/* octet < 0x20, or >= 0x7f (0x7f + 1 and up set the top bit) */
+		acc |= ((w - 0x20 * ones) & ~w) | w | (w + ones);
+	}
+	acc &= high;
+	for (; i < n; i++)
+		acc |= (unsigned char)s[i] - 0x20u > 0x5eu;
+	return acc != 0;
+}
+
 static void copy_printable(char *dst, size_t cap, const char *src)
 {
-	size_t i, n = 0;
+	size_t i, n;
 
 	if (src == NULL)
 		src = "";
-	for (i = 0; src[i] != '\0' && n + 1 < cap; i++) {
-		unsigned char ch = (unsigned char)src[i];
-
-		dst[n++] = (ch >= 0x20 && ch < 0x7f) ? (char)ch : '?';
-	}
+	/* strnlen and memmove, then a check eight octets at a time; the
+	 * exact fix-up only when something may need it.  memmove: the
+	 * reason is made printable in place. */
+	n = strnlen(src, cap - 1);
+	memmove(dst, src, n);
+	if (maybe_unprintable(dst, n))
+		for (i = 0; i < n; i++)
+			if ((unsigned char)dst[i] - 0x20u > 0x5eu)
+				dst[i] = '?';
 	dst[n] = '\0';
-	if (src[i] != '\0' && cap > 4)
+	if (src[n] != '\0' && cap > 4)
 		memcpy(dst + cap - 4, "...", 4);
 }
 
@@ -384,7 +427,7 @@ unsigned check_pending(const struct rmx_check *chk)
 
 void check_count_lookup(struct rmx_check *chk)
 {
-	chk->result.lookups++;
+	chk->r->lookups++;
 }
 
 static void unlink_slot(struct rmx_check *chk, struct query_slot *q)
@@ -418,7 +461,7 @@ static void start_method(struct rmx_check *chk);
 
 static void finish(struct rmx_check *chk)
 {
-	struct rmx_check_result *r = &chk->result;
+	struct rmx_check_result *r = chk->r;
 	uint64_t now = rmx_now_ms();
 
 	if (chk->any_bogus)
@@ -446,10 +489,10 @@ static bool leave(struct rmx_check *chk)
 	while (chk->method_ended && !chk->finished) {
 		chk->method_ended = false;
 		chk->method_running = false;
-		if (chk->result.result == RMX_RESULT_NONE &&
+		if (chk->r->result == RMX_RESULT_NONE &&
 		    chk->method_index + 1 < chk->in.cfg.nmethods) {
 			copy_printable(chk->none_reason,
-				sizeof(chk->none_reason), chk->result.reason);
+				sizeof(chk->none_reason), chk->r->reason);
 			chk->method_index++;
 			chk->depth++;
 			start_method(chk);
@@ -510,19 +553,19 @@ int check_query(struct rmx_check *chk, const char *name, uint16_t qtype,
 		q->next->prev = q;
 	chk->outstanding = q;
 	chk->npending++;
-	chk->result.queries++;
+	chk->r->queries++;
 	return 0;
 }
 
-void check_method_done(struct rmx_check *chk, enum rmx_result result,
-	const char *domain, const char *entry, const char *reason_fmt, ...)
+/* The part of ending a method before the reason: false when the method
+ * had ended already. */
+static bool method_end(struct rmx_check *chk, enum rmx_result result,
+	const char *domain, const char *entry)
 {
-	struct rmx_check_result *r = &chk->result;
-	va_list ap;
-	int n;
+	struct rmx_check_result *r = chk->r;
 
 	if (!chk->method_running || chk->method_ended)
-		return;
+		return false;
 	chk->method_ended = true;
 	cancel_outstanding(chk);
 	r->result = result;
@@ -530,14 +573,17 @@ void check_method_done(struct rmx_check *chk, enum rmx_result result,
 	copy_printable(r->domain, sizeof(r->domain),
 		domain != NULL ? domain : chk->in.domain);
 	copy_printable(r->entry, sizeof(r->entry), entry);
-	/* Format in place, then make it printable in place. */
-	va_start(ap, reason_fmt);
-	n = vsnprintf(r->reason, sizeof(r->reason), reason_fmt, ap);
-	va_end(ap);
-	copy_printable(r->reason, sizeof(r->reason), r->reason);
-	if (n >= (int)sizeof(r->reason))
+	return true;
+}
+
+/* The part after the reason is in place. */
+static void method_end_reason(struct rmx_check *chk, bool cut)
+{
+	struct rmx_check_result *r = chk->r;
+
+	if (cut)
 		memcpy(r->reason + sizeof(r->reason) - 4, "...", 4);
-	if (result == RMX_RESULT_NONE && chk->none_reason[0] != '\0') {
+	if (r->result == RMX_RESULT_NONE && chk->none_reason[0] != '\0') {
 		/* "none" after an earlier method's "none": say both. */
 		char both[2 * RMX_RESULT_TEXT_MAX + 2];
 
@@ -547,10 +593,93 @@ void check_method_done(struct rmx_check *chk, enum rmx_result result,
 	}
 }
 
+void check_method_done(struct rmx_check *chk, enum rmx_result result,
+	const char *domain, const char *entry, const char *reason_fmt, ...)
+{
+	struct rmx_check_result *r = chk->r;
+	va_list ap;
+	int n;
+
+	if (!method_end(chk, result, domain, entry))
+		return;
+	/* Format in place, then make it printable in place. */
+	va_start(ap, reason_fmt);
+	n = vsnprintf(r->reason, sizeof(r->reason), reason_fmt, ap);
+	va_end(ap);
+	copy_printable(r->reason, sizeof(r->reason), r->reason);
+	method_end_reason(chk, n >= (int)sizeof(r->reason));
+}
+
+void check_method_done_text(struct rmx_check *chk, enum rmx_result result,
+	const char *domain, const char *entry, const char *reason,
+	bool reason_cut)
+{
+	struct rmx_check_result *r = chk->r;
+
+	if (!method_end(chk, result, domain, entry))
+		return;
+	copy_printable(r->reason, sizeof(r->reason), reason);
+	method_end_reason(chk, reason_cut);
+}
+
+void check_text_init(struct check_text *t, char *buf, size_t cap)
+{
+	t->p = buf;
+	t->len = 0;
+	t->cap = cap;
+	t->cut = false;
+	buf[0] = '\0';
+}
+
+void check_text_addn(struct check_text *t, const char *s, size_t n)
+{
+	size_t room = t->cap - 1 - t->len;
+
+	if (n > room) {
+		n = room;
+		t->cut = true;
+	}
+	memcpy(t->p + t->len, s, n);
+	t->len += n;
+	t->p[t->len] = '\0';
+}
+
+void check_text_add(struct check_text *t, const char *s)
+{
+	check_text_addn(t, s, strlen(s));
+}
+
+void check_text_add_uint(struct check_text *t, unsigned long v)
+{
+	char buf[24];
+	size_t n = sizeof(buf);
+
+	do {
+		buf[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	check_text_addn(t, buf + n, sizeof(buf) - n);
+}
+
+int check_hold(struct rmx_check *chk, struct cache_entry *e)
+{
+	struct hold *h = arena_take(chk, sizeof(*h));
+
+	if (h == NULL) {
+		cache_entry_release(e);
+		check_fail_nomem(chk);
+		return -1;
+	}
+	h->entry = e;
+	h->next = chk->holds;
+	chk->holds = h;
+	return 0;
+}
+
 void check_set_explanation(struct rmx_check *chk, const char *text)
 {
-	copy_printable(chk->result.explanation,
-		sizeof(chk->result.explanation), text);
+	copy_printable(chk->r->explanation,
+		sizeof(chk->r->explanation), text);
 }
 
 void check_fail_nomem(struct rmx_check *chk)
@@ -613,12 +742,15 @@ static int derive_domain(struct rmx_check *chk)
 	return 0;
 }
 
-int rmx_check_start(struct rmx_resolver *res, const struct rmx_config *cfg,
+/* rmx_check_start, writing the result into result_buf (NULL: into the
+ * check, handed to done). */
+static int check_start(struct rmx_resolver *res, const struct rmx_config *cfg,
 	const struct rmx_request *req, rmx_check_done *done, void *arg,
-	struct rmx_check **out)
+	struct rmx_check **out, struct rmx_check_result *result_buf)
 {
 	struct rmx_check *chk;
 	struct check_input *in;
+	struct rmx_addr client;
 	const char *invalid;
 
 	if (out != NULL)
@@ -627,14 +759,14 @@ int rmx_check_start(struct rmx_resolver *res, const struct rmx_config *cfg,
 	    req->client_ip == NULL || req->sender == NULL ||
 	    cfg->nmethods == 0 || cfg->nmethods > RMX_CHECK_MAX_METHODS)
 		return RMX_EINVAL;
-	chk = check_new();
+	/* Parsed before anything is written to result_buf. */
+	if (rmx_addr_parse(req->client_ip, &client) != 0)
+		return RMX_EINVAL;
+	chk = check_new(result_buf);
 	if (chk == NULL)
 		return RMX_ENOMEM;
 	in = &chk->in;
-	if (rmx_addr_parse(req->client_ip, &in->client) != 0) {
-		free(chk);
-		return RMX_EINVAL;
-	}
+	in->client = client;
 	chk->res = res;
 	chk->done = done;
 	chk->done_arg = arg;
@@ -669,7 +801,7 @@ int rmx_check_start(struct rmx_resolver *res, const struct rmx_config *cfg,
 		check_method_done(chk, RMX_RESULT_NONE, in->domain, NULL,
 			"'%s' is not a valid domain name to check (%s)",
 			in->domain, invalid);
-		chk->result.method = RMX_METHOD_NONE;
+		chk->r->method = RMX_METHOD_NONE;
 		chk->finished = true;
 	} else {
 		start_method(chk);
@@ -679,6 +811,13 @@ int rmx_check_start(struct rmx_resolver *res, const struct rmx_config *cfg,
 	if (out != NULL)
 		*out = chk;
 	return RMX_OK;
+}
+
+int rmx_check_start(struct rmx_resolver *res, const struct rmx_config *cfg,
+	const struct rmx_request *req, rmx_check_done *done, void *arg,
+	struct rmx_check **out)
+{
+	return check_start(res, cfg, req, done, arg, out, NULL);
 }
 
 void rmx_check_cancel(struct rmx_check *chk)
@@ -714,7 +853,8 @@ static void run_done(void *arg, const struct rmx_check_result *res)
 {
 	struct run_state *st = arg;
 
-	*st->out = *res;
+	if (res != st->out)
+		*st->out = *res;
 	st->done = true;
 }
 
@@ -725,7 +865,8 @@ int rmx_check_run(struct rmx_resolver *res, const struct rmx_config *cfg,
 	struct rmx_check *chk;
 	int rc;
 
-	rc = rmx_check_start(res, cfg, req, run_done, &st, &chk);
+	/* The check writes its result straight into out. */
+	rc = check_start(res, cfg, req, run_done, &st, &chk, out);
 	if (rc != RMX_OK)
 		return rc;
 	while (!st.done) {

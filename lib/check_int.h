@@ -24,6 +24,9 @@
 #ifndef RMX_CHECK_INT_H
 #define RMX_CHECK_INT_H
 
+#include <stdbool.h>
+
+#include <rmx/cache.h>
 #include <rmx/check.h>
 #include <rmx/resolver.h>
 
@@ -108,6 +111,68 @@ void check_fail_nomem(struct rmx_check *chk);
  */
 size_t check_escape_label(const char *text, size_t len, char *out,
 	size_t cap);
+
+/* ---- parsed-record cache (cache.c; public side in rmx/cache.h) ---- */
+
+/*
+ * An entry: a key (kind and the RDATA of some RRs) and a value built in
+ * the entry's own memory (never in a check's arena), immutable once
+ * inserted.  Entries are reference counted: the cache holds none of the
+ * references; each check that uses an entry holds one (check_hold) until
+ * it ends, so eviction never frees a value under a running check.
+ */
+struct cache_entry;
+
+/* Key kinds: an RR type in the low 16 bits, flags above. */
+#define CACHE_KIND_MAILBOX 0x10000u  /* RMX RRset validated as per-mailbox */
+
+/* Look up (kind, rr[0..count)).  On a hit: a new reference in *ref (the
+ * caller hands it to check_hold) and the value; NULL on a miss. */
+const void *cache_get(struct rmx_cache *c, uint32_t kind,
+	const struct rmx_dns_rr *rr, size_t count, struct cache_entry **ref);
+/* A new entry for that key, not yet in the cache, one reference (the
+ * caller's); size_hint: octets its value will probably need.  NULL when
+ * out of memory. */
+struct cache_entry *cache_entry_new(uint32_t kind,
+	const struct rmx_dns_rr *rr, size_t count, size_t size_hint);
+/* Memory for the value, zeroed, freed with the entry; an spf_alloc_fn
+ * (ctx is the entry).  NULL when out of memory. */
+void *cache_entry_alloc(void *entry, size_t size);
+/* Finish the entry with its value and add it to the cache (evicting least
+ * recently used entries to stay in the bound; an entry over the whole
+ * bound is not added).  The caller's reference stays the caller's. */
+void cache_entry_insert(struct rmx_cache *c, struct cache_entry *e,
+	const void *value);
+/* Drop a reference; the entry is freed when it was the last one and the
+ * cache does not hold the entry. */
+void cache_entry_release(struct cache_entry *e);
+
+/* Keep a reference until the check ends (then it is released).  -1 when
+ * out of memory: the reference was released, the method ended with
+ * temperror. */
+int check_hold(struct rmx_check *chk, struct cache_entry *e);
+
+/* ---- text building without printf ---- */
+
+/* Appends into a fixed buffer, cut silently at its size (cut set). */
+struct check_text {
+	char *p;
+	size_t len, cap;     /* cap >= 1: room for the NUL */
+	bool cut;
+};
+void check_text_init(struct check_text *t, char *buf, size_t cap);
+void check_text_addn(struct check_text *t, const char *s, size_t n);
+void check_text_add(struct check_text *t, const char *s);
+void check_text_add_uint(struct check_text *t, unsigned long v);
+
+/*
+ * check_method_done with the reason as finished text (no printf): the
+ * same copying, printable and cut rules.  reason_cut: the text was cut
+ * before (it is then marked with "..." as a cut here would be).
+ */
+void check_method_done_text(struct rmx_check *chk, enum rmx_result result,
+	const char *domain, const char *entry, const char *reason,
+	bool reason_cut);
 
 /* Entry points of the methods (rmx_eval.c, spf_eval.c). */
 void rmx_eval_start(struct rmx_check *chk);

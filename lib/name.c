@@ -210,6 +210,26 @@ static size_t escape_octet(uint8_t c, bool first_label_star, char *out)
 	return (size_t)snprintf(out, 5, "\\%03u", c);
 }
 
+/* Octet -> itself in canonical text when it needs no escape (letters
+ * lower-cased), 0 otherwise: one load per octet on the common path. */
+static const char plain_text[256] = {
+	['-'] = '-', ['_'] = '_', ['/'] = '/',
+	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+	['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e',
+	['f'] = 'f', ['g'] = 'g', ['h'] = 'h', ['i'] = 'i', ['j'] = 'j',
+	['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n', ['o'] = 'o',
+	['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't',
+	['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y',
+	['z'] = 'z',
+	['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e',
+	['F'] = 'f', ['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j',
+	['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o',
+	['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't',
+	['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y',
+	['Z'] = 'z',
+};
+
 int rmx_name_to_text(const uint8_t *wire, size_t wirelen, char *buf,
 	size_t cap, size_t *textlen)
 {
@@ -229,7 +249,13 @@ int rmx_name_to_text(const uint8_t *wire, size_t wirelen, char *buf,
 
 		for (i = 1; i <= label && off + i < wirelen; i++) {
 			char tmp[5];
-			size_t n = escape_octet(wire[off + i], star, tmp);
+			size_t n;
+
+			if (plain_text[wire[off + i]] != 0 && cap - len > 1) {
+				buf[len++] = plain_text[wire[off + i]];
+				continue;
+			}
+			n = escape_octet(wire[off + i], star, tmp);
 
 			if (cap - len <= n)
 				return RMX_ESPACE;

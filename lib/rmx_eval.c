@@ -18,7 +18,12 @@
  * A per-mailbox record (fulladdr, RMX.md 3) is a second walk with the same
  * machinery; when it exists, its verdict is the check's.
  *
- * Memory: the record, steps and sub-queries live in the check's arena.
+ * Memory: steps and sub-queries live in the check's arena; the validated
+ * record and its entry index too, or, with cfg.cache set, in a shared
+ * cache entry (rmx/cache.h) that the check holds until it ends.
+ *
+ * Text: reasons and details are appended with check_text rather than
+ * printf-formatted (printf was about half of a check's instructions).
  */
 #include "check_int.h"
 
@@ -65,7 +70,8 @@ struct walk {
 	struct rmx_eval *ev;
 	bool is_mailbox;
 	const char *owner;     /* name whose record this is (text, no dot) */
-	uint8_t *rdata;        /* concatenated RDATA of the RRset */
+	const uint8_t *rdata;  /* concatenated RDATA of the RRset (the
+	                        * arena's, or a cache entry's) */
 	size_t rdlen;
 	struct step *steps;
 	size_t nsteps;
@@ -85,7 +91,16 @@ struct rmx_eval {
 /* A sub-query of a step: an address lookup of a host, MX host or PTR name. */
 struct subq {
 	struct step *step;
-	char name[RMX_NAME_MAXTEXT];
+	const char *name;      /* query name, in the arena */
+};
+
+/* The validated, indexed entries of an RMX RRset: what the record cache
+ * (rmx/cache.h) keeps, built in the cache entry's memory. */
+struct entry_list {
+	const uint8_t *rdata;  /* concatenated RDATA; entries point into it */
+	size_t rdlen;
+	const struct rmx_entry *entries;
+	size_t n;
 };
 
 static void advance(struct walk *w);
@@ -104,6 +119,34 @@ static void set_detail(struct step *s, const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	s->detail = check_strdup(s->walk->chk, buf);
+}
+
+/* set_detail for a finished text: the detail buffer's cut applies (as
+ * vsnprintf into it would). */
+static void set_detail_text(struct step *s, const struct check_text *t)
+{
+	size_t n = t->len < 2 * RMX_NAME_MAXTEXT - 1 ? t->len :
+		2 * RMX_NAME_MAXTEXT - 1;
+
+	s->detail = check_strndup(s->walk->chk, t->p, n);
+}
+
+/* An IPv4 address as inet_ntop writes it, without printf. */
+static void add_ip4(struct check_text *t, const uint8_t *a)
+{
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (i > 0)
+			check_text_addn(t, ".", 1);
+		check_text_add_uint(t, a[i]);
+	}
+}
+
+/* A copy of a name for a subq, the exact length (arena). */
+static const char *name_copy(struct rmx_check *chk, const char *name)
+{
+	return check_strdup(chk, name);
 }
 
 static uint16_t addr_qtype(const struct rmx_eval *ev)
@@ -150,9 +193,14 @@ static void on_address(struct rmx_check *chk, void *arg,
 		for (i = 0; i < a->count; i++) {
 			if (rmx_addr_equal_rdata(&ev->in->client,
 				    a->rr[i].rdata, a->rr[i].rdlen)) {
+				char buf[2 * RMX_NAME_MAXTEXT];
+				struct check_text t;
+
 				s->state = STEP_MATCH;
-				set_detail(s,
-					"an address of %s", sq->name);
+				check_text_init(&t, buf, sizeof(buf));
+				check_text_add(&t, "an address of ");
+				check_text_add(&t, sq->name);
+				set_detail_text(s, &t);
 				step_settled(s);
 				return;
 			}
@@ -183,7 +231,11 @@ static int query_address(struct step *s, const char *name)
 		return -1;
 	}
 	sq->step = s;
-	snprintf(sq->name, sizeof(sq->name), "%s", name);
+	sq->name = name_copy(chk, name);
+	if (sq->name == NULL) {
+		check_fail_nomem(chk);
+		return -1;
+	}
 	s->outstanding++;
 	if (check_query(chk, name, addr_qtype(s->walk->ev), on_address,
 		    sq) != 0) {
@@ -374,15 +426,30 @@ static void on_apl(struct rmx_check *chk, void *arg,
 			s->state = STEP_MATCH;
 			s->deny = item.negated != s->e.negated;
 			{
-				struct rmx_addr na = {family, {0}};
-				char at[48];
+				/* "APL item %s%u:%s/%u of %s", without printf */
+				char buf[2 * RMX_NAME_MAXTEXT];
+				struct check_text t;
 
-				memcpy(na.a, net, 16);
-				rmx_addr_to_text(&na, at, sizeof(at));
-				set_detail(s,
-					"APL item %s%u:%s/%u of %s",
-					item.negated ? "!" : "", item.family,
-					at, item.prefix, sq->name);
+				check_text_init(&t, buf, sizeof(buf));
+				check_text_add(&t, item.negated ? "APL item !" :
+					"APL item ");
+				check_text_add_uint(&t, item.family);
+				check_text_addn(&t, ":", 1);
+				if (family == 4) {
+					add_ip4(&t, net);
+				} else {
+					struct rmx_addr na = {family, {0}};
+					char at[48];
+
+					memcpy(na.a, net, 16);
+					rmx_addr_to_text(&na, at, sizeof(at));
+					check_text_add(&t, at);
+				}
+				check_text_addn(&t, "/", 1);
+				check_text_add_uint(&t, item.prefix);
+				check_text_add(&t, " of ");
+				check_text_add(&t, sq->name);
+				set_detail_text(s, &t);
 			}
 			step_settled(s);
 			return;
@@ -467,7 +534,11 @@ static int start_lookup(struct step *s, const char *name, uint16_t qtype,
 		return -1;
 	}
 	sq->step = s;
-	snprintf(sq->name, sizeof(sq->name), "%s", name);
+	sq->name = name_copy(chk, name);
+	if (sq->name == NULL) {
+		check_fail_nomem(chk);
+		return -1;
+	}
 	s->state = STEP_PENDING;
 	s->outstanding++;
 	if (check_query(chk, name, qtype, fn, sq) != 0) {
@@ -518,10 +589,15 @@ static void start_step(struct step *s)
 		start_lookup(s, name, RMX_RR_APL, on_apl);
 		return;
 	case RMX_ENTRY_MX:
-		if (e->len > 0)
+		if (e->len > 0) {
 			entry_name_text(e, name, sizeof(name));
-		else
-			snprintf(name, sizeof(name), "%s", in->domain);
+		} else {
+			/* the domain (at most 253 octets: it was checked) */
+			size_t n = strnlen(in->domain, sizeof(name) - 1);
+
+			memcpy(name, in->domain, n);
+			name[n] = '\0';
+		}
 		start_lookup(s, name, RMX_RR_MX, on_mx);
 		return;
 	case RMX_ENTRY_MEMBER:
@@ -580,21 +656,38 @@ static void decide(struct walk *w, struct step *s)
 	char et[RMX_ENTRY_MAXTEXT];
 	char via[2 * RMX_NAME_MAXTEXT + 4] = "";
 
+	char reason[RMX_RESULT_TEXT_MAX];
+	struct check_text t, v;
+
 	entry_text(s, et, sizeof(et));
-	if (s->detail != NULL)
-		snprintf(via, sizeof(via), " (%s)", s->detail);
-	if (s->e.type == RMX_ENTRY_NONE)
-		check_method_done(chk, RMX_RESULT_FAIL, NULL, et,
-			"%s says %s sends no mail (entry none)",
-			w->owner, w->ev->in->domain);
-	else if (s->deny)
-		check_method_done(chk, RMX_RESULT_FAIL, NULL, et,
-			"%s is denied by %s%s in the %s of %s", ip, et, via,
-			rec, w->owner);
-	else
-		check_method_done(chk, RMX_RESULT_PASS, NULL, et,
-			"%s matches %s%s in the %s of %s", ip, et, via, rec,
-			w->owner);
+	check_text_init(&v, via, sizeof(via));
+	if (s->detail != NULL) {
+		/* " (%s)" */
+		check_text_add(&v, " (");
+		check_text_add(&v, s->detail);
+		check_text_add(&v, ")");
+	}
+	check_text_init(&t, reason, sizeof(reason));
+	if (s->e.type == RMX_ENTRY_NONE) {
+		/* "%s says %s sends no mail (entry none)" */
+		check_text_add(&t, w->owner);
+		check_text_add(&t, " says ");
+		check_text_add(&t, w->ev->in->domain);
+		check_text_add(&t, " sends no mail (entry none)");
+	} else {
+		/* "%s is denied by %s%s in the %s of %s" or
+		 * "%s matches %s%s in the %s of %s" */
+		check_text_add(&t, ip);
+		check_text_add(&t, s->deny ? " is denied by " : " matches ");
+		check_text_add(&t, et);
+		check_text_add(&t, via);
+		check_text_add(&t, " in the ");
+		check_text_add(&t, rec);
+		check_text_add(&t, " of ");
+		check_text_add(&t, w->owner);
+	}
+	check_method_done_text(chk, s->e.type == RMX_ENTRY_NONE || s->deny ?
+		RMX_RESULT_FAIL : RMX_RESULT_PASS, NULL, et, reason, t.cut);
 }
 
 static void advance(struct walk *w)
@@ -660,23 +753,20 @@ static void advance(struct walk *w)
 }
 
 /*
- * Build a walk from an RMX answer: validate each RR (RMX.md 1), concatenate
- * them, index the entries.  NULL with diag->msg set when an RR is
- * malformed (*bad_rr its index), NULL with diag->msg empty when out of
- * memory.
+ * Validate each RR of an RMX answer (RMX.md 1), concatenate them and index
+ * the entries into l, with memory from alloc(actx, size) (zeroed).
+ * RMX_OK; RMX_EMALFORMED with diag->msg set when an RR is malformed
+ * (*bad_rr its index) or there are too many entries; RMX_ENOMEM.
  */
-static struct walk *walk_new(struct rmx_eval *ev, bool is_mailbox,
-	const char *owner, const struct rmx_dns_answer *a,
+static int entries_build(const struct rmx_dns_answer *a, bool is_mailbox,
+	void *(*alloc)(void *, size_t), void *actx, struct entry_list *l,
 	struct rmx_diag *diag, size_t *bad_rr)
 {
-	struct rmx_check *chk = ev->chk;
-	struct walk *w;
 	struct rmx_iter it;
-	struct rmx_entry e;
-	size_t i, total = 0, n = 0;
+	struct rmx_entry e, *entries = NULL;
+	uint8_t *rdata = NULL;
+	size_t i, total = 0, n = 0, len = 0;
 
-	rmx_diag_clear(diag);
-	*bad_rr = 0;
 	for (i = 0; i < a->count; i++) {
 		if (rmx_rdata_check(a->rr[i].rdata, a->rr[i].rdlen,
 			    is_mailbox ? RMX_RDATA_MAILBOX : 0, diag) !=
@@ -685,10 +775,114 @@ static struct walk *walk_new(struct rmx_eval *ev, bool is_mailbox,
 				snprintf(diag->msg, sizeof(diag->msg),
 					"malformed");
 			*bad_rr = i;
-			return NULL;
+			return RMX_EMALFORMED;
 		}
 		total += a->rr[i].rdlen;
 	}
+	if (total > 0 && (rdata = alloc(actx, total)) == NULL)
+		return RMX_ENOMEM;
+	for (i = 0; i < a->count; i++) {
+		if (a->rr[i].rdlen == 0)
+			continue; /* (an RR of zero entries adds nothing) */
+		memcpy(rdata + len, a->rr[i].rdata, a->rr[i].rdlen);
+		len += a->rr[i].rdlen;
+	}
+	/* Entries never span RRs: each RR was valid on its own, so walking
+	 * the concatenation yields exactly the RRs' entries in order. */
+	rmx_iter_init(&it, rdata, len);
+	while (rmx_iter_next(&it, &e) == 1)
+		n++;
+	if (n > RMX_MAX_ENTRIES) {
+		snprintf(diag->msg, sizeof(diag->msg),
+			"%zu entries, more than rmx's limit of %d per record",
+			n, RMX_MAX_ENTRIES);
+		return RMX_EMALFORMED;
+	}
+	if (n > 0 && (entries = alloc(actx, n * sizeof(*entries))) == NULL)
+		return RMX_ENOMEM;
+	l->n = 0;
+	rmx_iter_init(&it, rdata, len);
+	while (l->n < n && rmx_iter_next(&it, &e) == 1)
+		entries[l->n++] = e;
+	l->rdata = rdata;
+	l->rdlen = len;
+	l->entries = entries;
+	return RMX_OK;
+}
+
+static void *arena_alloc(void *chk, size_t size)
+{
+	return check_alloc(chk, size);
+}
+
+/*
+ * The entry list of an answer through the check's cache: looked up, or
+ * built into a new cache entry that the check holds until it ends.  A
+ * malformed RRset is not cached.  Same returns as entries_build.
+ */
+static int entries_cached(struct rmx_eval *ev, const struct rmx_dns_answer *a,
+	bool is_mailbox, const struct entry_list **out, struct rmx_diag *diag,
+	size_t *bad_rr)
+{
+	struct rmx_cache *cache = ev->in->cfg.cache;
+	uint32_t kind = ev->in->cfg.rmx_rr_type |
+		(is_mailbox ? CACHE_KIND_MAILBOX : 0);
+	struct cache_entry *ce;
+	struct entry_list *l;
+	size_t i, total = 0;
+	int rc;
+
+	*out = cache_get(cache, kind, a->rr, a->count, &ce);
+	if (*out != NULL)
+		return check_hold(ev->chk, ce) == 0 ? RMX_OK : RMX_ENOMEM;
+	for (i = 0; i < a->count; i++)
+		total += a->rr[i].rdlen;
+	/* rdata, the list, and entries (one per two octets at most) */
+	ce = cache_entry_new(kind, a->rr, a->count, total + sizeof(*l) +
+		(total / 4 + 1) * sizeof(struct rmx_entry));
+	if (ce == NULL || (l = cache_entry_alloc(ce, sizeof(*l))) == NULL) {
+		cache_entry_release(ce);
+		return RMX_ENOMEM;
+	}
+	rc = entries_build(a, is_mailbox, cache_entry_alloc, ce, l, diag,
+		bad_rr);
+	if (rc != RMX_OK) {
+		cache_entry_release(ce);
+		return rc;
+	}
+	cache_entry_insert(cache, ce, l);
+	*out = l;
+	return check_hold(ev->chk, ce) == 0 ? RMX_OK : RMX_ENOMEM;
+}
+
+/*
+ * Build a walk from an RMX answer: the validated, indexed entries (from
+ * the record cache when the check has one) and a step per entry.  NULL
+ * with diag->msg set when an RR is malformed (*bad_rr its index), NULL
+ * with diag->msg empty when out of memory.
+ */
+static struct walk *walk_new(struct rmx_eval *ev, bool is_mailbox,
+	const char *owner, const struct rmx_dns_answer *a,
+	struct rmx_diag *diag, size_t *bad_rr)
+{
+	struct rmx_check *chk = ev->chk;
+	struct entry_list own;
+	const struct entry_list *l = &own;
+	struct walk *w;
+	size_t i;
+	int rc;
+
+	rmx_diag_clear(diag);
+	*bad_rr = 0;
+	if (ev->in->cfg.cache != NULL)
+		rc = entries_cached(ev, a, is_mailbox, &l, diag, bad_rr);
+	else
+		rc = entries_build(a, is_mailbox, arena_alloc, chk, &own, diag,
+			bad_rr);
+	if (rc == RMX_ENOMEM)
+		diag->msg[0] = '\0';
+	if (rc != RMX_OK)
+		return NULL;
 	w = check_alloc(chk, sizeof(*w));
 	if (w == NULL)
 		return NULL;
@@ -696,35 +890,17 @@ static struct walk *walk_new(struct rmx_eval *ev, bool is_mailbox,
 	w->ev = ev;
 	w->is_mailbox = is_mailbox;
 	w->owner = check_strdup(chk, owner);
-	w->rdata = total > 0 ? check_alloc(chk, total) : NULL;
-	if (w->owner == NULL || (total > 0 && w->rdata == NULL))
+	w->rdata = l->rdata;
+	w->rdlen = l->rdlen;
+	w->steps = l->n > 0 ? check_alloc(chk, l->n * sizeof(*w->steps)) :
+		NULL;
+	if (w->owner == NULL || (l->n > 0 && w->steps == NULL))
 		return NULL;
-	for (i = 0; i < a->count; i++) {
-		if (a->rr[i].rdlen == 0)
-			continue; /* (an RR of zero entries adds nothing) */
-		memcpy(w->rdata + w->rdlen, a->rr[i].rdata, a->rr[i].rdlen);
-		w->rdlen += a->rr[i].rdlen;
+	for (i = 0; i < l->n; i++) {
+		w->steps[i].walk = w;
+		w->steps[i].e = l->entries[i];
 	}
-	/* Entries never span RRs: each RR was valid on its own, so walking
-	 * the concatenation yields exactly the RRs' entries in order. */
-	rmx_iter_init(&it, w->rdata, w->rdlen);
-	while (rmx_iter_next(&it, &e) == 1)
-		n++;
-	if (n > RMX_MAX_ENTRIES) {
-		snprintf(diag->msg, sizeof(diag->msg),
-			"%zu entries, more than rmx's limit of %d per record",
-			n, RMX_MAX_ENTRIES);
-		return NULL;
-	}
-	w->steps = n > 0 ? check_alloc(chk, n * sizeof(*w->steps)) : NULL;
-	if (n > 0 && w->steps == NULL)
-		return NULL;
-	rmx_iter_init(&it, w->rdata, w->rdlen);
-	while (w->nsteps < n && rmx_iter_next(&it, &e) == 1) {
-		w->steps[w->nsteps].walk = w;
-		w->steps[w->nsteps].e = e;
-		w->nsteps++;
-	}
+	w->nsteps = l->n;
 	return w;
 }
 

@@ -30,7 +30,12 @@
  * PTR names only.  Address lookups of MX names and PTR validation are part
  * of their term and count neither as terms nor as void lookups.
  *
- * Does not: cache across checks, or use type 99 unless
+ * Records: with cfg.cache set, a record is looked up in the parsed-record
+ * cache (rmx/cache.h) by its RDATA octets and parsed only on a miss, into
+ * the cache entry, which the check holds until it ends; the parsed form
+ * is read-only, all evaluation state lives in frames and slots.
+ *
+ * Does not: cache DNS answers or results, or use type 99 unless
  * cfg.spf_query_spf_rr is set (then a v=spf1 record of type SPF wins over
  * TXT, as RFC 4408 4.5 had it, and a failing type-99 query is ignored).
  */
@@ -38,6 +43,7 @@
 #include "check_int.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -89,8 +95,8 @@ struct spf_slot {
 	bool hosts_started;        /* mx: address lookups started */
 	uint8_t *twire;            /* ptr: target as a wire name */
 	size_t twlen;
-	struct spf_record *rec;    /* record fetch: OUT_RECORD */
-	struct spf_record *alt_rec;
+	const struct spf_record *rec;    /* record fetch: OUT_RECORD */
+	const struct spf_record *alt_rec;
 	const char *alt_why;
 	struct spf_frame *child;   /* record fetch of include/redirect */
 	const char *text;          /* exp: the explanation TXT, or NULL */
@@ -176,8 +182,8 @@ static enum step finish(struct spf_eval *ev, enum rmx_result result,
 {
 	if (!ev->ended) {
 		ev->ended = true;
-		check_method_done(ev->chk, result, domain, entry, "%s",
-			reason != NULL ? reason : "");
+		check_method_done_text(ev->chk, result, domain, entry,
+			reason != NULL ? reason : "", false);
 	}
 	return STEP_END;
 }
@@ -229,13 +235,104 @@ static const char *status_text(const struct rmx_dns_answer *ans)
 
 /* ---- records ---- */
 
+/* The character-strings of a TXT RR (checked by the caller) joined. */
+static void join_strings(const struct rmx_dns_rr *rr, char *text)
+{
+	const uint8_t *d = rr->rdata;
+	size_t len = rr->rdlen, off = 0, n = 0;
+
+	while (off < len) {
+		size_t l = d[off++];
+
+		memcpy(text + n, d + off, l);
+		n += l;
+		off += l;
+	}
+}
+
+static enum outcome parse_outcome(struct spf_eval *ev, const char *qname,
+	int rc, const struct rmx_diag *diag, struct spf_record *r,
+	const struct spf_record **rec, const char **why)
+{
+	if (rc == RMX_ENOMEM) {
+		nomem(ev);
+		return OUT_TEMPERROR;
+	}
+	if (rc != RMX_OK) {
+		*why = ev_printf(ev, "syntax error in the SPF record of %s: %s "
+			"(offset %zu)", qname, diag->msg, diag->offset);
+		return OUT_PERMERROR;
+	}
+	*rec = r;
+	return OUT_RECORD;
+}
+
+/*
+ * The record of RR rr (total octets of text) through the check's cache:
+ * the parsed form when it is there, else parsed into a new cache entry
+ * (text and all: the terms point into it), which the check holds until it
+ * ends.  A record that does not parse is not cached.
+ */
+static enum outcome select_cached(struct spf_eval *ev, const char *qname,
+	uint16_t qtype, const struct rmx_dns_rr *rr, size_t total,
+	const struct spf_record **rec, const char **why)
+{
+	struct rmx_cache *cache = ev->in->cfg.cache;
+	struct cache_entry *e;
+	const struct spf_record *hit;
+	struct spf_record *r;
+	struct rmx_diag diag;
+	char *text;
+	int rc;
+
+	hit = cache_get(cache, qtype, rr, 1, &e);
+	if (hit != NULL) {
+		if (check_hold(ev->chk, e) != 0) {
+			ev->ended = true;
+			return OUT_TEMPERROR;
+		}
+		/* Shared and never written: the evaluator keeps its state in
+		 * frames and slots. */
+		*rec = hit;
+		return OUT_RECORD;
+	}
+	/* text, the record, terms (at most one per two octets) and the
+	 * names of domain-specs: the hint covers a typical record. */
+	e = cache_entry_new(qtype, rr, 1, 2 * (total + 1) + sizeof(*r) +
+		(total / 8 + 1) * sizeof(struct spf_term));
+	if (e == NULL) {
+		nomem(ev);
+		return OUT_TEMPERROR;
+	}
+	text = cache_entry_alloc(e, total + 1);
+	r = cache_entry_alloc(e, sizeof(*r));
+	if (text == NULL || r == NULL) {
+		cache_entry_release(e);
+		nomem(ev);
+		return OUT_TEMPERROR;
+	}
+	join_strings(rr, text);
+	rc = spf_record_parse(text, total, cache_entry_alloc, e, r, &diag);
+	if (rc != RMX_OK) {
+		cache_entry_release(e);
+		return parse_outcome(ev, qname, rc, &diag, r, rec, why);
+	}
+	cache_entry_insert(cache, e, r);
+	if (check_hold(ev->chk, e) != 0) {
+		ev->ended = true;
+		return OUT_TEMPERROR;
+	}
+	*rec = r;
+	return OUT_RECORD;
+}
+
 /*
  * Pick the SPF record out of a TXT (or type 99) answer and parse it.
  * RFC 7208 4.5: only RRs starting "v=spf1" count; none -> none; more than
  * one -> permerror.
  */
 static enum outcome select_record(struct spf_eval *ev, const char *qname,
-	const struct rmx_dns_answer *ans, struct spf_record **rec,
+	uint16_t qtype, const struct rmx_dns_answer *ans, const struct spf_record **rec,
 	const char **why)
 {
 	size_t i, found = 0, which = 0, total_found = 0;
@@ -297,36 +394,18 @@ static enum outcome select_record(struct spf_eval *ev, const char *qname,
 			"octets", qname, (unsigned)SPF_RECORD_MAX);
 		return OUT_PERMERROR;
 	}
+	if (ev->in->cfg.cache != NULL)
+		return select_cached(ev, qname, qtype, &ans->rr[which],
+			total_found, rec, why);
 	text = check_alloc(ev->chk, total_found + 1);
 	r = check_alloc(ev->chk, sizeof(*r));
 	if (text == NULL || r == NULL) {
 		nomem(ev);
 		return OUT_TEMPERROR;
 	}
-	{
-		const uint8_t *d = ans->rr[which].rdata;
-		size_t len = ans->rr[which].rdlen, off = 0, n = 0;
-
-		while (off < len) {
-			size_t l = d[off++];
-
-			memcpy(text + n, d + off, l);
-			n += l;
-			off += l;
-		}
-	}
+	join_strings(&ans->rr[which], text);
 	rc = spf_record_parse(text, total_found, ev_alloc, ev->chk, r, &diag);
-	if (rc == RMX_ENOMEM) {
-		nomem(ev);
-		return OUT_TEMPERROR;
-	}
-	if (rc != RMX_OK) {
-		*why = ev_printf(ev, "syntax error in the SPF record of %s: %s "
-			"(offset %zu)", qname, diag.msg, diag.offset);
-		return OUT_PERMERROR;
-	}
-	*rec = r;
-	return OUT_RECORD;
+	return parse_outcome(ev, qname, rc, &diag, r, rec, why);
 }
 
 static struct spf_frame *frame_new(struct spf_eval *ev,
@@ -403,9 +482,10 @@ static void answer_fetch(struct rmx_check *chk, void *arg,
 {
 	struct spf_slot *s = arg;
 	struct spf_eval *ev = s->ev;
-	struct spf_record *rec;
+	const struct spf_record *rec;
 	const char *why = NULL;
-	enum outcome o = select_record(ev, s->qname, ans, &rec, &why);
+	enum outcome o = select_record(ev, s->qname,
+		alt ? RMX_RR_SPF : RMX_RR_TXT, ans, &rec, &why);
 
 	(void)chk;
 	if (ev->ended)
@@ -1048,44 +1128,41 @@ static void frame_prefetch(struct spf_eval *ev, struct spf_frame *f)
 /* ---- results ---- */
 
 /* " (via include from a.example) (via redirect from b.example)" into
- * buf; "" for the top record. */
+ * buf (cap octets, cut there); "" for the top record. */
 static const char *via_text(const struct spf_frame *f, char *buf,
 	size_t cap)
 {
-	size_t n = 0;
+	struct check_text t;
 
-	buf[0] = '\0';
-	while (f != NULL && n < cap) {
+	check_text_init(&t, buf, cap);
+	while (f != NULL && !t.cut) {
 		const struct spf_frame *up;
-		const char *how;
-		int w;
 
 		if (f->redirected_from != NULL) {
 			up = f->redirected_from;
-			how = "redirect";
+			check_text_add(&t, " (via redirect from ");
 		} else if (f->parent != NULL) {
 			up = f->parent;
-			how = "include";
+			check_text_add(&t, " (via include from ");
 		} else {
 			break;
 		}
-		w = snprintf(buf + n, cap - n, " (via %s from %s)", how,
-			up->domain);
-		if (w < 0)
-			break;
-		n += (size_t)w;
+		check_text_add(&t, up->domain);
+		check_text_add(&t, ")");
 		f = up;
 	}
 	return buf;
 }
 
-/* Report the result the walk reached (ev->final_result, ev->match_*):
- * one formatting call, in check_method_done. */
+/* Report the result the walk reached (ev->final_result, ev->match_*).
+ * The reason is appended piece by piece (printf cost more than the rest
+ * of a check that hit the record cache). */
 static enum step report(struct spf_eval *ev)
 {
 	const struct spf_term *t = ev->match_term;
 	const struct spf_frame *f = t != NULL ? ev->match_frame : ev->frame;
-	char entry[RMX_RESULT_TEXT_MAX], via[600];
+	char entry[RMX_RESULT_TEXT_MAX], via[600], reason[RMX_RESULT_TEXT_MAX];
+	struct check_text r;
 	size_t n = 0;
 
 	if (ev->ended)
@@ -1097,16 +1174,27 @@ static enum step report(struct spf_eval *ev)
 		memcpy(entry, t->text, n);
 	}
 	entry[n] = '\0';
-	if (t != NULL)
-		check_method_done(ev->chk, ev->final_result, f->domain, entry,
-			"%s matched %s in the SPF record of %s%s",
-			ev->in->client_text, entry, f->domain,
-			via_text(f, via, sizeof(via)));
-	else
-		check_method_done(ev->chk, ev->final_result, f->domain, entry,
-			"no mechanism matched %s in the SPF record of %s%s: "
-			"default result neutral", ev->in->client_text,
-			f->domain, via_text(f, via, sizeof(via)));
+	check_text_init(&r, reason, sizeof(reason));
+	if (t != NULL) {
+		/* "%s matched %s in the SPF record of %s%s" */
+		check_text_add(&r, ev->in->client_text);
+		check_text_add(&r, " matched ");
+		check_text_addn(&r, entry, n);
+		check_text_add(&r, " in the SPF record of ");
+		check_text_add(&r, f->domain);
+		check_text_add(&r, via_text(f, via, sizeof(via)));
+	} else {
+		/* "no mechanism matched %s in the SPF record of %s%s: default
+		 * result neutral" */
+		check_text_add(&r, "no mechanism matched ");
+		check_text_add(&r, ev->in->client_text);
+		check_text_add(&r, " in the SPF record of ");
+		check_text_add(&r, f->domain);
+		check_text_add(&r, via_text(f, via, sizeof(via)));
+		check_text_add(&r, ": default result neutral");
+	}
+	check_method_done_text(ev->chk, ev->final_result, f->domain, entry,
+		reason, r.cut);
 	return STEP_END;
 }
 

@@ -111,6 +111,70 @@ static uint32_t hash_wire_name(const uint8_t *name, size_t len)
 	return h;
 }
 
+/*
+ * The common case of parse_query_name in one pass: labels of letters,
+ * digits, '-' and '_' (1-63 octets each), an optional trailing dot, at
+ * most 255 octets of wire.  Lower-cases as it copies.  Returns false for
+ * anything else (escapes, other octets, "." or "@"), which the general
+ * parser then handles, errors included.
+ */
+static bool parse_plain_name(const char *name, uint8_t *wire, size_t *len)
+{
+	/* Octet -> its lower-case form when it is plain, 0 otherwise: one
+	 * load instead of a chain of range tests per character. */
+	static const uint8_t plain[256] = {
+		['-'] = '-', ['_'] = '_',
+		['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+		['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+		['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e',
+		['f'] = 'f', ['g'] = 'g', ['h'] = 'h', ['i'] = 'i', ['j'] = 'j',
+		['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n', ['o'] = 'o',
+		['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't',
+		['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y',
+		['z'] = 'z',
+		['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e',
+		['F'] = 'f', ['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j',
+		['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o',
+		['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't',
+		['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y',
+		['Z'] = 'z',
+	};
+	size_t lenpos = 0, out = 1, label = 0;
+	const char *p = name;
+
+	for (;; p++) {
+		unsigned char ch = (unsigned char)*p;
+		uint8_t low = plain[ch];
+
+		if (low != 0) {
+			/* room for this octet and the root label to come */
+			if (label == RMX_LABEL_MAX || out + 1 >= RMX_NAME_MAXWIRE)
+				return false;
+			wire[out++] = low;
+			label++;
+			continue;
+		}
+		if (ch == '.' || ch == '\0') {
+			if (label == 0) {
+				/* only the end right after a label's dot */
+				if (ch == '\0' && p != name)
+					break;
+				return false;
+			}
+			wire[lenpos] = (uint8_t)label;
+			lenpos = out++;
+			label = 0;
+			if (ch == '\0')
+				break;
+			continue;
+		}
+		return false;
+	}
+	wire[lenpos] = 0;
+	*len = lenpos + 1;
+	return true;
+}
+
 /* Parse a presentation name into lower-cased wire form. */
 static int parse_query_name(const char *name, uint8_t wire[RMX_NAME_MAXWIRE],
 	size_t *len)
@@ -119,6 +183,8 @@ static int parse_query_name(const char *name, uint8_t wire[RMX_NAME_MAXWIRE],
 
 	if (name == NULL)
 		return RMX_EINVAL;
+	if (parse_plain_name(name, wire, len))
+		return RMX_OK;
 	if (rmx_name_from_text(name, strlen(name), ".", wire, len, &diag) !=
 	    RMX_OK)
 		return RMX_EINVAL;
@@ -477,7 +543,7 @@ static void zone_cancel(struct rmx_resolver *res, rmx_query_id id)
  * Deliver the answers of the queries started before this call.  Queries
  * that callbacks start are answered by the next call, so one call does a
  * bounded amount of work.  The queue may move while a callback runs
- * (query() grows it), so entries are copied out before the call.
+ * (query() grows it), so an entry is not used after its callback.
  */
 static int zone_process(struct rmx_resolver *res, int timeout_ms)
 {
@@ -486,15 +552,19 @@ static int zone_process(struct rmx_resolver *res, int timeout_ms)
 	int calls = 0;
 
 	while (todo > 0 && zone->qhead < zone->qlen) {
-		struct zone_query q = zone->queue[zone->qhead++];
+		const struct zone_query *q = &zone->queue[zone->qhead++];
+		rmx_dns_callback *cb = q->cb;
+		void *cb_arg = q->cb_arg;
 		struct rmx_dns_answer ans;
 
 		todo--;
-		if (q.cb == NULL)
+		if (cb == NULL)
 			continue;
 		zone->npending--;
-		resolve_in_zone(zone, q.name, q.namelen, q.qtype, &ans);
-		q.cb(q.cb_arg, &ans);
+		/* q is read before the callback only (it may move the queue);
+		 * copying the whole entry with its name cost more. */
+		resolve_in_zone(zone, q->name, q->namelen, q->qtype, &ans);
+		cb(cb_arg, &ans);
 		if (calls < INT32_MAX)
 			calls++;
 	}

@@ -17,8 +17,9 @@
  * temperror... - is in struct rmx_check_result.
  *
  * Memory: each check allocates from its own arena, bounded by
- * RMX_CHECK_MEMORY_MAX; nothing is shared between checks.  There is no
- * global state.
+ * RMX_CHECK_MEMORY_MAX; nothing is shared between checks, except the
+ * optional parsed-record cache (rmx_config.cache, rmx/cache.h).  There is
+ * no global state.
  */
 #ifndef RMX_CHECK_H
 #define RMX_CHECK_H
@@ -58,6 +59,8 @@ const char *rmx_method_str(enum rmx_method m);
 #define RMX_CHECK_MEMORY_MAX (256 * 1024)
 #define RMX_CHECK_TIMEOUT_DEFAULT_MS 20000
 
+struct rmx_cache;
+
 /* Receiver configuration; set with rmx_config_init, then adjust. */
 struct rmx_config {
 	enum rmx_method methods[RMX_CHECK_MAX_METHODS];
@@ -66,6 +69,9 @@ struct rmx_config {
 	unsigned timeout_ms;       /* per-check deadline, default 20000 */
 	const char *receiver;      /* SPF %{r}; default "unknown" */
 	bool spf_query_spf_rr;     /* also ask type 99 (RFC 4408); default no */
+	/* Parsed records shared across checks (rmx/cache.h); NULL: none,
+	 * the default.  Not owned: it must outlive the config's use. */
+	struct rmx_cache *cache;
 };
 void rmx_config_init(struct rmx_config *cfg);
 /* "rmx,spf", "rmx", "spf", "spf,rmx".  RMX_EINVAL (diag set) otherwise. */

@@ -10,4 +10,5 @@
 #include <rmx/check.h>
 #include <rmx/suite.h>
 #include <rmx/lint.h>
+#include <rmx/cache.h>
 #endif
