@@ -669,11 +669,14 @@ static void decide(struct walk *w, struct step *s)
 	}
 	check_text_init(&t, reason, sizeof(reason));
 	if (s->e.type == RMX_ENTRY_NONE) {
-		/* "%s says %s sends no mail (entry none)" */
+		/* "the %s of %s says the domain sends no mail (entry
+		 * none)" */
+		check_text_add(&t, "the ");
+		check_text_add(&t, rec);
+		check_text_add(&t, " of ");
 		check_text_add(&t, w->owner);
-		check_text_add(&t, " says ");
-		check_text_add(&t, w->ev->in->domain);
-		check_text_add(&t, " sends no mail (entry none)");
+		check_text_add(&t, " says the domain sends no mail (entry "
+			"none)");
 	} else {
 		/* "%s is denied by %s%s in the %s of %s" or
 		 * "%s matches %s%s in the %s of %s" */
