@@ -23,6 +23,8 @@
  */
 #include <rmx/record.h>
 
+#include "diag.h"
+
 #include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -31,23 +33,9 @@
 
 #define APL_HEADER 4 /* ADDRESSFAMILY(2) PREFIX(1) N|AFDLENGTH(1) */
 
-static int apl_fault(struct rmx_diag *diag, size_t offset, const char *fmt,
-	...) __attribute__((format(printf, 3, 4)));
-
-static int apl_fault(struct rmx_diag *diag, size_t offset, const char *fmt,
-	...)
-{
-	va_list ap;
-
-	if (diag != NULL) {
-		diag->offset = offset;
-		diag->line = 0;
-		va_start(ap, fmt);
-		vsnprintf(diag->msg, sizeof(diag->msg), fmt, ap);
-		va_end(ap);
-	}
-	return RMX_EMALFORMED;
-}
+/* A fault in APL data or text: offset and message in diag. */
+#define apl_fault(diag, offset, ...) \
+	diag_fail((diag), RMX_EMALFORMED, (offset), __VA_ARGS__)
 
 /* Address width in octets of a known family, 0 for an unknown one. */
 static size_t family_octets(unsigned family)

@@ -1,8 +1,13 @@
 /*
- * error.c - text for librmx status codes (rmx/error.h).
+ * error.c - text for librmx status codes (rmx/error.h), and the one
+ * function that fills a struct rmx_diag (diag.h).
  */
 #include <rmx/error.h>
 
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *const error_text[] = {
@@ -31,4 +36,19 @@ void rmx_diag_clear(struct rmx_diag *diag)
 {
 	if (diag != NULL)
 		memset(diag, 0, sizeof(*diag));
+}
+
+int diag_fail(struct rmx_diag *diag, int code, size_t offset,
+	const char *fmt, ...)
+{
+	va_list ap;
+
+	if (diag != NULL) {
+		diag->offset = offset;
+		diag->line = 0;
+		va_start(ap, fmt);
+		vsnprintf(diag->msg, sizeof(diag->msg), fmt, ap);
+		va_end(ap);
+	}
+	return code;
 }

@@ -14,26 +14,13 @@
  */
 #include <rmx/record.h>
 
+#include "diag.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 
-static int hex_fault(struct rmx_diag *diag, int rc, size_t offset,
-	const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static int hex_fault(struct rmx_diag *diag, int rc, size_t offset,
-	const char *fmt, ...)
-{
-	va_list ap;
-
-	if (diag != NULL) {
-		diag->offset = offset;
-		diag->line = 0;
-		va_start(ap, fmt);
-		vsnprintf(diag->msg, sizeof(diag->msg), fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
+#define hex_fault(diag, rc, offset, ...) \
+	diag_fail((diag), (rc), (offset), __VA_ARGS__)
 
 static bool is_blank(char c)
 {

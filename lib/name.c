@@ -18,27 +18,14 @@
  */
 #include <rmx/name.h>
 
+#include "diag.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-static int set_fault(struct rmx_diag *diag, size_t offset, const char *fmt,
-	...) __attribute__((format(printf, 3, 4)));
-
-static int set_fault(struct rmx_diag *diag, size_t offset, const char *fmt,
-	...)
-{
-	va_list ap;
-
-	if (diag != NULL) {
-		diag->offset = offset;
-		diag->line = 0;
-		va_start(ap, fmt);
-		vsnprintf(diag->msg, sizeof(diag->msg), fmt, ap);
-		va_end(ap);
-	}
-	return RMX_EMALFORMED;
-}
+#define set_fault(diag, offset, ...) \
+	diag_fail((diag), RMX_EMALFORMED, (offset), __VA_ARGS__)
 
 static uint8_t ascii_lower(uint8_t c)
 {

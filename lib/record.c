@@ -27,6 +27,8 @@
  */
 #include <rmx/record.h>
 
+#include "diag.h"
+
 #include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -59,23 +61,8 @@ static bool fail(struct fault *f, size_t at, const char *fmt, ...)
 	return false;
 }
 
-static int set_diag(struct rmx_diag *diag, size_t offset, const char *fmt,
-	...) __attribute__((format(printf, 3, 4)));
-
-static int set_diag(struct rmx_diag *diag, size_t offset, const char *fmt,
-	...)
-{
-	va_list ap;
-
-	if (diag != NULL) {
-		diag->offset = offset;
-		diag->line = 0;
-		va_start(ap, fmt);
-		vsnprintf(diag->msg, sizeof(diag->msg), fmt, ap);
-		va_end(ap);
-	}
-	return RMX_EMALFORMED;
-}
+#define set_diag(diag, offset, ...) \
+	diag_fail((diag), RMX_EMALFORMED, (offset), __VA_ARGS__)
 
 /* ---- text output with a sticky "does not fit" ---- */
 
