@@ -13,8 +13,14 @@
  * reference; a check holds one from cache_get / cache_entry_new until it
  * ends.  Eviction unlinks an entry from the table and the LRU list; it is
  * freed then if no check holds it, else by the last cache_entry_release.
- * So a value never disappears under a running check, and rmx_cache_free
- * may run before the checks that still hold entries.
+ * So a value never disappears under a running check.
+ *
+ * The cache itself is counted too: each running check configured with it
+ * is a user (cache_use / cache_unuse).  rmx_cache_free evicts everything
+ * at once, but while checks still use the cache its struct stays, closed:
+ * their lookups miss and their new entries stay theirs alone, and the last
+ * cache_unuse frees it.  Without that a check would look its next record
+ * up in freed memory.
  *
  * Keys are compared octet for octet (length, then bytes), so a hash
  * collision costs a comparison, never a wrong value.  The key is whatever
@@ -57,6 +63,8 @@ struct rmx_cache {
 	size_t nbuckets;                     /* power of two */
 	struct cache_entry *lru_head, *lru_tail;
 	struct rmx_cache_stats st;
+	unsigned users;                      /* running checks using it */
+	bool closed;                         /* rmx_cache_free was called */
 };
 
 static size_t align_up(size_t n)
@@ -203,8 +211,24 @@ void rmx_cache_free(struct rmx_cache *cache)
 		return;
 	while (cache->lru_head != NULL)
 		evict(cache, cache->lru_head);
-	free(cache->buckets);
-	free(cache);
+	cache->closed = true;
+	if (cache->users == 0) {
+		free(cache->buckets);
+		free(cache);
+	}
+}
+
+void cache_use(struct rmx_cache *c)
+{
+	c->users++;
+}
+
+void cache_unuse(struct rmx_cache *c)
+{
+	if (--c->users == 0 && c->closed) {
+		free(c->buckets);
+		free(c);
+	}
 }
 
 void rmx_cache_get_stats(const struct rmx_cache *cache,
@@ -219,9 +243,12 @@ void rmx_cache_get_stats(const struct rmx_cache *cache,
 const void *cache_get(struct rmx_cache *c, uint32_t kind,
 	const struct rmx_dns_rr *rr, size_t count, struct cache_entry **ref)
 {
-	uint64_t h = hash_key(kind, rr, count);
+	uint64_t h;
 	struct cache_entry *e;
 
+	if (c->closed)
+		return NULL;
+	h = hash_key(kind, rr, count);
 	for (e = c->buckets[h & (c->nbuckets - 1)]; e != NULL; e = e->hnext)
 		if (e->hash == h && key_equal(e, kind, rr, count))
 			break;
@@ -337,7 +364,7 @@ void cache_entry_insert(struct rmx_cache *c, struct cache_entry *e,
 	struct cache_entry **b;
 
 	e->value = value;
-	if (e->bytes > c->st.max_bytes)
+	if (e->bytes > c->st.max_bytes || c->closed)
 		return; /* used by its check only, freed on release */
 	/* Two checks that missed the same record at once both parse it:
 	 * keep the first, the second stays its check's alone. */

@@ -368,6 +368,44 @@ static void test_check_after_eviction_mid_check(void **state)
 	rmx_cache_free(cache);
 }
 
+/* rmx_cache_free while a check that uses the cache still runs (rmx/cache.h
+ * allows it): the check's later records (here the include's) are parsed
+ * without the cache, and the check ends with the same result.  Before the
+ * fix the check looked its next record up in the freed cache (ASan:
+ * heap-use-after-free in cache_get). */
+static void test_cache_freed_mid_check(void **state)
+{
+	struct rmx_cache *cache = rmx_cache_new(64 * 1024);
+	struct rmx_resolver *res;
+	struct rmx_config cfg;
+	struct rmx_request req;
+	struct rmx_check *chk;
+	struct done_state d = {0};
+	struct rmx_check_result plain;
+
+	(void)state;
+	fill_zone();
+	plain = run("198.51.100.9", "u@a.example", "spf", NULL);
+	res = rmx_zone_resolver(zone);
+	rmx_config_init(&cfg);
+	assert_int_equal(rmx_config_set_methods(&cfg, "spf", NULL), RMX_OK);
+	cfg.cache = cache;
+	memset(&req, 0, sizeof(req));
+	req.client_ip = "198.51.100.9";
+	req.sender = "u@a.example";
+	assert_int_equal(rmx_check_start(res, &cfg, &req, on_done, &d, &chk),
+		RMX_OK);
+	/* a.example's record is parsed into the cache; the include's TXT
+	 * lookup is in flight. */
+	assert_true(rmx_resolver_process(res, 0) > 0);
+	assert_int_equal(d.calls, 0);
+	rmx_cache_free(cache);
+	while (d.calls == 0)
+		assert_true(rmx_resolver_process(res, 0) >= 0);
+	assert_int_equal(d.res.result, RMX_RESULT_PASS);
+	assert_same(&plain, &d.res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -379,6 +417,8 @@ int main(void)
 		cmocka_unit_test(test_held_entry_outlives_eviction),
 		cmocka_unit_test_setup_teardown(
 			test_check_after_eviction_mid_check, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cache_freed_mid_check,
+			setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,7 +20,6 @@
  */
 #include "check_int.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -265,21 +264,22 @@ char *check_strdup(struct rmx_check *chk, const char *s)
 	return check_strndup(chk, s, strlen(s));
 }
 
-/* Free the arena, releasing the cache entries held first (their list
- * lives in the arena). */
-static void arena_free(struct rmx_check *chk)
+/* Free the check: the cache entries it holds first (their list lives in
+ * the arena), its use of the cache, the arena, the struct. */
+static void check_free(struct rmx_check *chk)
 {
 	struct arena_chunk *c = chk->chunks, *next;
 	struct hold *h;
 
 	for (h = chk->holds; h != NULL; h = h->next)
 		cache_entry_release(h->entry);
-	chk->holds = NULL;
+	if (chk->in.cfg.cache != NULL)
+		cache_unuse(chk->in.cfg.cache);
 	for (; c != NULL; c = next) {
 		next = c->next;
 		free(c);
 	}
-	chk->chunks = NULL;
+	free(chk);
 }
 
 /* ---- text helpers ---- */
@@ -328,6 +328,18 @@ static void copy_printable(char *dst, size_t cap, const char *src)
 		memcpy(dst + cap - 4, "...", 4);
 }
 
+/* ASCII classes, independent of the process locale (<ctype.h> is not:
+ * in a Latin-1 locale isalnum() accepts octets >= 0x80). */
+static bool ascii_alpha(unsigned char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+}
+
+static bool ascii_digit(unsigned char ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+
 size_t check_escape_label(const char *text, size_t len, char *out,
 	size_t cap)
 {
@@ -340,7 +352,8 @@ size_t check_escape_label(const char *text, size_t len, char *out,
 		char esc[5];
 		size_t elen;
 
-		if (isalnum(ch) || strchr("-_+=/*", ch) != NULL) {
+		if (ascii_alpha(ch) || ascii_digit(ch) ||
+		    (ch != '\0' && strchr("-_+=/*", ch) != NULL)) {
 			esc[0] = (char)ch;
 			elen = 1;
 		} else if (ch == '.' || ch == '\\') {
@@ -399,11 +412,11 @@ const char *check_domain_invalid(const char *domain)
 	for (i = 0; i < toplen; i++) {
 		unsigned char ch = (unsigned char)top[i];
 
-		if (isalpha(ch))
+		if (ascii_alpha(ch))
 			alpha = true;
 		else if (ch == '-')
 			hyphen = true;
-		else if (!isdigit(ch))
+		else if (!ascii_digit(ch))
 			return "top-level label is not alphanumeric";
 	}
 	if (top[0] == '-' || top[toplen - 1] == '-')
@@ -473,8 +486,7 @@ static void finish(struct rmx_check *chk)
 	r->elapsed_ms = (unsigned)(now - chk->started_ms);
 	if (chk->done != NULL)
 		chk->done(chk->done_arg, r);
-	arena_free(chk);
-	free(chk);
+	check_free(chk);
 }
 
 /*
@@ -773,6 +785,8 @@ static int check_start(struct rmx_resolver *res, const struct rmx_config *cfg,
 	chk->started_ms = rmx_now_ms();
 	chk->deadline_ms = chk->started_ms + cfg->timeout_ms;
 	in->cfg = *cfg;
+	if (in->cfg.cache != NULL)
+		cache_use(in->cfg.cache);
 	in->req = *req;
 	in->client_text = check_strdup(chk, req->client_ip);
 	in->sender = check_strdup(chk, req->sender);
@@ -781,8 +795,7 @@ static int check_start(struct rmx_resolver *res, const struct rmx_config *cfg,
 		cfg->receiver != NULL ? cfg->receiver : "unknown");
 	if (in->client_text == NULL || in->sender == NULL ||
 	    in->helo == NULL || in->cfg.receiver == NULL) {
-		arena_free(chk);
-		free(chk);
+		check_free(chk);
 		return RMX_ENOMEM;
 	}
 	in->req.client_ip = in->client_text;
@@ -790,8 +803,7 @@ static int check_start(struct rmx_resolver *res, const struct rmx_config *cfg,
 	in->req.helo = in->helo;
 
 	if (derive_domain(chk) != 0) {
-		arena_free(chk);
-		free(chk);
+		check_free(chk);
 		return RMX_ENOMEM;
 	}
 	enter(chk);
@@ -825,8 +837,7 @@ void rmx_check_cancel(struct rmx_check *chk)
 	if (chk == NULL)
 		return;
 	cancel_outstanding(chk);
-	arena_free(chk);
-	free(chk);
+	check_free(chk);
 }
 
 uint64_t rmx_check_deadline(const struct rmx_check *chk)

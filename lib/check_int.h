@@ -147,6 +147,11 @@ void cache_entry_insert(struct rmx_cache *c, struct cache_entry *e,
  * cache does not hold the entry. */
 void cache_entry_release(struct cache_entry *e);
 
+/* A check configured with cache c starts (use) and ends (unuse): a
+ * cache freed in between stays readable, closed, until the last unuse. */
+void cache_use(struct rmx_cache *c);
+void cache_unuse(struct rmx_cache *c);
+
 /* Keep a reference until the check ends (then it is released).  -1 when
  * out of memory: the reference was released, the method ended with
  * temperror. */

@@ -282,6 +282,36 @@ static void test_fulladdr(void **state)
 	assert_int_equal(r.result, RMX_RESULT_PASS);
 }
 
+/* The lookup limit counts the outer entries up to fulladdr and the
+ * mailbox record's together (RMX.md 2, 3).  The walk ends at the mailbox
+ * record's 5th host, lookup entry 11; the lookups started ahead must stop
+ * there too: 1 RMX + 5 hosts + 1 mailbox RMX + 4 hosts = 11 queries (the
+ * prefetch used to count the mailbox record's entries from zero and
+ * started all 10 of its hosts). */
+static void test_mailbox_prefetch_within_limit(void **state)
+{
+	char outer[512] = "", mailbox[512] = "";
+	struct rmx_check_result r;
+	int i;
+
+	(void)state;
+	for (i = 1; i <= 5; i++)
+		snprintf(outer + strlen(outer), sizeof(outer) - strlen(outer),
+			"host:o%d.example.net. ", i);
+	strcat(outer, "fulladdr");
+	for (i = 1; i <= 10; i++)
+		snprintf(mailbox + strlen(mailbox),
+			sizeof(mailbox) - strlen(mailbox),
+			"host:m%d.example.net. ", i);
+	add_rmx("example.com", outer);
+	add_rmx("bob.example.com", mailbox);
+	r = run("192.0.2.99", "bob@example.com", "rmx");
+	assert_int_equal(r.result, RMX_RESULT_PERMERROR);
+	assert_string_equal(r.entry, "host:m5.example.net.");
+	assert_int_equal(r.lookups, 11);
+	assert_int_equal(r.queries, 11);
+}
+
 /* rmx,spf: no RMX record -> SPF decides and the result says so; rmx
  * only -> none. */
 static void test_method_fallback(void **state)
@@ -370,6 +400,8 @@ int main(void)
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fulladdr, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_mailbox_prefetch_within_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_method_fallback, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(test_cancel_and_expire, setup,

@@ -77,6 +77,9 @@ struct walk {
 	size_t nsteps;
 	size_t pos;            /* next step the walk decides on */
 	bool active;           /* the walk is the one deciding */
+	unsigned lookups_before; /* lookup entries the check has reached when
+	                          * this walk starts: a mailbox walk's share
+	                          * of the limit is what the outer walk left */
 };
 
 struct rmx_eval {
@@ -473,7 +476,7 @@ static void on_mailbox(struct rmx_check *chk, void *arg,
 	struct subq *sq = arg;
 	struct step *s = sq->step;
 	struct rmx_diag diag;
-	size_t bad_rr;
+	size_t bad_rr, i;
 
 	s->outstanding--;
 	if (settle_without_data(s, "RMX", sq->name, a))
@@ -491,6 +494,11 @@ static void on_mailbox(struct rmx_check *chk, void *arg,
 		step_settled(s);
 		return;
 	}
+	/* The outer walk reaches the mailbox walk through every lookup entry
+	 * up to this fulladdr, itself included. */
+	for (i = 0; i <= (size_t)(s - s->walk->steps); i++)
+		if (rmx_entry_needs_lookup(s->walk->steps[i].e.type))
+			s->mailbox->lookups_before++;
 	s->state = STEP_MAILBOX;
 	walk_prefetch(s->mailbox);
 	step_settled(s);
@@ -622,10 +630,11 @@ static void start_step(struct step *s)
 }
 
 /* Start, together, the steps the walk may reach: up to the first entry
- * that matches without DNS, at most RMX_MAX_LOOKUPS lookup entries. */
+ * that matches without DNS, and no lookup entry the limit would stop the
+ * walk at (counted with those reached before the walk). */
 static void walk_prefetch(struct walk *w)
 {
-	unsigned lookups = 0;
+	unsigned lookups = w->lookups_before;
 	size_t i;
 
 	for (i = w->pos; i < w->nsteps; i++) {
@@ -840,7 +849,9 @@ static int entries_cached(struct rmx_eval *ev, const struct rmx_dns_answer *a,
 		return check_hold(ev->chk, ce) == 0 ? RMX_OK : RMX_ENOMEM;
 	for (i = 0; i < a->count; i++)
 		total += a->rr[i].rdlen;
-	/* rdata, the list, and entries (one per two octets at most) */
+	/* rdata, the list, and the entries: a hint sized for typical
+	 * entries of four octets or more (an entry takes at least two;
+	 * cache_entry_alloc grows past the hint) */
 	ce = cache_entry_new(kind, a->rr, a->count, total + sizeof(*l) +
 		(total / 4 + 1) * sizeof(struct rmx_entry));
 	if (ce == NULL || (l = cache_entry_alloc(ce, sizeof(*l))) == NULL) {

@@ -17,7 +17,8 @@
  *
  * Prefetch: when a record is parsed, the lookups of its terms that do not
  * depend on earlier answers (a, mx, ptr, exists, include, redirect; with
- * no macros or macros other than p) are started together, at most
+ * no macros or macros other than p) are started together, up to the
+ * first term that matches without DNS (all, a matching ip4/ip6), at most
  * SPF_LOOKUP_MAX of them per check and none whose estimated position is
  * past the limit.  Their answers wait in the slots.  Limits are counted
  * only when the walk reaches a term (RFC 7208 4.6.4: "at evaluation"), so
@@ -1092,19 +1093,37 @@ static void ptr_outcome(struct spf_eval *ev, struct spf_slot *s)
 	}
 }
 
+/* Does a term that needs no DNS (all, ip4, ip6) match the client? */
+static bool matches_without_dns(const struct spf_eval *ev,
+	const struct spf_term *t)
+{
+	switch ((enum spf_kind)t->kind) {
+	case SPF_ALL:
+		return true;
+	case SPF_IP4:
+		return rmx_addr_in_prefix(&ev->in->client, 4, t->net, t->cidr4);
+	case SPF_IP6:
+		return rmx_addr_in_prefix(&ev->in->client, 6, t->net, t->cidr6);
+	default:
+		return false;
+	}
+}
+
 /* ---- prefetch ---- */
 
+/* Start the lookups of f's terms ahead, up to the first term that matches
+ * without DNS: the walk stops there, and neither the terms after it nor
+ * the redirect are ever needed. */
 static void frame_prefetch(struct spf_eval *ev, struct spf_frame *f)
 {
 	const struct spf_record *rec = f->rec;
 	unsigned i, est = f->est_base;
-	bool has_all = false;
 
 	for (i = 0; i < rec->nterms && !ev->ended; i++) {
 		const struct spf_term *t = &rec->terms[i];
 
-		if (t->kind == SPF_ALL)
-			has_all = true;
+		if (matches_without_dns(ev, t))
+			return;
 		if (!spf_kind_counts((enum spf_kind)t->kind))
 			continue;
 		if (++est > SPF_LOOKUP_MAX || ev->prefetched >= SPF_LOOKUP_MAX)
@@ -1115,9 +1134,7 @@ static void frame_prefetch(struct spf_eval *ev, struct spf_frame *f)
 		if (slot_start(ev, &f->slots[i], true) == STEP_END)
 			return;
 	}
-	/* redirect is used only when no mechanism matched; with "all" in
-	 * the record that never happens. */
-	if (rec->has_redirect && !has_all && !rec->redirect.macro_p &&
+	if (rec->has_redirect && !rec->redirect.macro_p &&
 	    est + 1 <= SPF_LOOKUP_MAX && ev->prefetched < SPF_LOOKUP_MAX &&
 	    f->slots[rec->nterms].state == SLOT_IDLE && !ev->ended) {
 		ev->prefetched++;
@@ -1332,15 +1349,9 @@ static enum step step_term(struct spf_eval *ev)
 	s = &f->slots[f->next];
 	switch ((enum spf_kind)t->kind) {
 	case SPF_ALL:
-		match = true;
-		break;
 	case SPF_IP4:
-		match = rmx_addr_in_prefix(&ev->in->client, 4, t->net,
-			t->cidr4);
-		break;
 	case SPF_IP6:
-		match = rmx_addr_in_prefix(&ev->in->client, 6, t->net,
-			t->cidr6);
+		match = matches_without_dns(ev, t);
 		break;
 	default:
 		st = count_lookup(ev, t);

@@ -641,6 +641,34 @@ static void test_eval_limits_at_evaluation(void **state)
 	}
 }
 
+/* Lookups are started ahead only up to a term that decides without DNS
+ * (a matching ip4/ip6, all): in-order evaluation would never reach the
+ * terms after it.  They used to be started and then cancelled. */
+static void test_eval_no_prefetch_past_decision(void **state)
+{
+	struct env *e = *state;
+	struct run r;
+
+	add_txt(e, "early.example", "v=spf1 ip4:192.0.2.0/24 "
+		"include:inc.example a:h.example mx -all");
+	add_txt(e, "inc.example", "v=spf1 ip4:198.51.100.0/24 -all");
+	add_txt(e, "all.example", "v=spf1 -all a:h.example "
+		"redirect=inc.example");
+	add_a(e, "h.example", "203.0.113.1");
+	check(e, "192.0.2.7", "x@early.example", NULL, &r);
+	expect(&r, RMX_RESULT_PASS, "ip4:192.0.2.0/24");
+	assert_int_equal(r.res.queries, 1);
+	assert_int_equal(r.rounds, 1);
+	check(e, "192.0.2.7", "x@all.example", NULL, &r);
+	expect(&r, RMX_RESULT_FAIL, "-all");
+	assert_int_equal(r.res.queries, 1);
+	/* No match at ip4: the terms after it are fetched ahead as before. */
+	check(e, "198.51.100.7", "x@early.example", NULL, &r);
+	expect(&r, RMX_RESULT_PASS, "ip4:198.51.100.0/24");
+	assert_int_equal(r.res.queries, 4);
+	assert_int_equal(r.rounds, 2);
+}
+
 static void test_eval_include_redirect(void **state)
 {
 	struct env *e = *state;
@@ -754,6 +782,9 @@ int main(void)
 			env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(test_eval_limits_at_evaluation,
 			env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_eval_no_prefetch_past_decision, env_setup,
+			env_teardown),
 		cmocka_unit_test_setup_teardown(test_eval_include_redirect,
 			env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(test_eval_ptr_and_p_macro,

@@ -273,22 +273,27 @@ static int codec_rdata(struct loader *ld, const yaml_node_t *v,
 	const char *kind, size_t *len)
 {
 	struct rmx_diag d;
+	bool text = true; /* the codec's message quotes the bad token */
 	int rc;
 
 	if (!is_scalar(v))
 		return load_fault(ld, v, "%s value must be a string", kind);
 	rmx_diag_clear(&d);
-	if (strcmp(kind, "RMX") == 0)
+	if (strcmp(kind, "RMX") == 0) {
 		rc = rmx_rdata_from_text(scalar_text(v), ".", ld->rdata,
 			RMX_RDATA_MAX, len, &d);
-	else if (strcmp(kind, "APL") == 0)
+	} else if (strcmp(kind, "APL") == 0) {
 		rc = rmx_apl_from_text(scalar_text(v), ld->rdata,
 			RMX_RDATA_MAX, len, &d);
-	else
+	} else {
+		text = false;
 		rc = rmx_hex_decode(scalar_text(v), ld->rdata, RMX_RDATA_MAX,
 			len, &d);
+	}
 	if (rc == RMX_ENOMEM)
 		return rc;
+	if (rc != RMX_OK && text)
+		return load_fault(ld, v, "%s: %s", kind, d.msg);
 	if (rc != RMX_OK)
 		return load_fault(ld, v, "%s '%.60s': %s", kind,
 			scalar_text(v), d.msg);

@@ -266,6 +266,15 @@ static void test_errors_with_lines(void **state)
 		 4, "RMX"},
 		{"tests: {}\nzonedata:\n  x.example:\n    - RMX_WIRE: 0g\n", 4,
 		 "RMX_WIRE"},
+		/* the codec quotes the bad entry or item: once is enough */
+		{"tests: {}\nzonedata:\n  x.example:\n"
+		 "    - RMX: mx ip4:1.2.3.4/40\n", 4,
+		 "bad.yml:4: RMX: 'ip4:1.2.3.4/40': prefix 40 out of range"},
+		{"tests: {}\nzonedata:\n  x.example:\n"
+		 "    - APL: 1:1.2.3.0/24 1:1.2.3.0/40\n", 4,
+		 "bad.yml:4: APL: '1:1.2.3.0/40': prefix out of range"},
+		{"tests: {}\nzonedata:\n  x.example:\n    - RMX_WIRE: 0g\n", 4,
+		 "bad.yml:4: RMX_WIRE '0g': odd number of hex digits"},
 		{"tests: {}\nzonedata:\n  a..example:\n    - A: 1.2.3.4\n", 3,
 		 "zonedata name"},
 		{"- just\n- a list\n", 1, "mapping"},

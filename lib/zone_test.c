@@ -590,6 +590,29 @@ static void test_load_file_type_code_and_origin(void **state)
 	free(path);
 }
 
+/* An initial origin without the trailing dot is relative to the root, as
+ * a relative $ORIGIN is to the one before it (it used to crash). */
+static void test_load_file_relative_origin(void **state)
+{
+	char *path = write_temp("@ IN RMX mx:mail\n$ORIGIN sub\n"
+		"@ IN RMX mx\n");
+	struct rmx_zone *z = new_zone();
+	struct rmx_diag diag;
+	struct seen s;
+
+	(void)state;
+	assert_int_equal(rmx_zone_load_file(z, path, "example.net", &diag),
+		RMX_OK);
+	s = ask(z, "example.net.", RMX_TYPE_DEFAULT);
+	assert_int_equal(s.status, RMX_DNS_OK);
+	assert_int_equal(s.rdlen[0], 2 + 18); /* mx:mail.example.net. */
+	s = ask(z, "sub.example.net.", RMX_TYPE_DEFAULT);
+	assert_int_equal(s.status, RMX_DNS_OK);
+	rmx_zone_free(z);
+	unlink(path);
+	free(path);
+}
+
 static void test_load_file_errors(void **state)
 {
 	static const struct {
@@ -607,6 +630,12 @@ static void test_load_file_errors(void **state)
 		{"x.example. IN A 192.0.2.1 )\n", 1, "without"},
 		{"$INCLUDE other.zone\n", 1, "not supported"},
 		{" IN A 192.0.2.1\n", 1, "previous owner"},
+		/* a backslash with nothing after it on its line is a cut-off
+		 * escape, not an escaped blank (it used to become "abc\\032") */
+		{"x.example. IN RMX host:abc\\\n", 1, "backslash at the end"},
+		{"x.example. IN RMX ( mx\n host:abc\\\r\n )\n", 1,
+		 "backslash at the end"},
+		{"x.example. IN TXT abc\\", 1, "backslash at the end"},
 	};
 	size_t i;
 
@@ -713,6 +742,7 @@ int main(void)
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_load_file),
 		cmocka_unit_test(test_load_file_type_code_and_origin),
+		cmocka_unit_test(test_load_file_relative_origin),
 		cmocka_unit_test(test_load_file_errors),
 		cmocka_unit_test(test_load_file_large_rmx),
 		cmocka_unit_test(test_load_file_missing),

@@ -22,8 +22,10 @@
  * starts and diag->msg "PATH:LINE: what is wrong" (an RMX conversion error
  * carries the codec's message; an ldns error carries ldns's text).  Records
  * longer than ZONEFILE_RECORD_MAX characters, NUL octets, unterminated
- * quotes and unbalanced parentheses are errors.  RMX_EIO when the file
- * cannot be opened or read.
+ * quotes, a backslash at the end of a line and unbalanced parentheses are
+ * errors.  RMX_EIO when the file cannot be opened or read.  An initial
+ * origin without the trailing dot is relative to the root, as a relative
+ * $ORIGIN is relative to the one before it.
  *
  * Does not: $INCLUDE or $GENERATE (an error says so), check zone
  * semantics (SOA, NS, glue), or validate RDATA given in TYPE<code> \# form
@@ -178,20 +180,21 @@ static bool token_is_ttl(const char *s, size_t start)
 
 static int set_origin(struct zonefile *zf, const char *text)
 {
+	/* the caller's initial origin is relative to the root */
+	const char *base = zf->origin_text != NULL ? zf->origin_text : ".";
 	ldns_rdf *o;
 	char *full = NULL;
 
 	if (ldns_dname_str_absolute(text)) {
 		o = ldns_dname_new_frm_str(text);
 	} else {
-		size_t n = strlen(text) + strlen(zf->origin_text) + 2;
+		size_t n = strlen(text) + strlen(base) + 2;
 
 		full = malloc(n);
 		if (full == NULL)
 			return report(zf, RMX_ENOMEM, "out of memory");
 		snprintf(full, n, "%s.%s", text,
-			strcmp(zf->origin_text, ".") == 0 ? "" :
-			zf->origin_text);
+			strcmp(base, ".") == 0 ? "" : base);
 		o = ldns_dname_new_frm_str(full);
 		free(full);
 	}
@@ -443,8 +446,13 @@ static int add_line(struct zonefile *zf, const char *line, size_t len,
 			return report(zf, RMX_EMALFORMED, "NUL octet in line %zu",
 				zf->line);
 		if (c == '\\') {
-			if (i + 1 < len && line[i + 1] != '\n')
-				i++;
+			/* an escape and its character share a line; a cut-off
+			 * one would escape the blank that ends the line */
+			if (i + 1 == len || line[i + 1] == '\n' ||
+			    line[i + 1] == '\r')
+				return report(zf, RMX_EMALFORMED, "backslash at "
+					"the end of line %zu", zf->line);
+			i++;
 			continue;
 		}
 		if (c == '"') {

@@ -162,7 +162,7 @@ int cmd_check(int argc, char **argv)
 	memset(&req, 0, sizeof(req));
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", check_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", check_options, NULL)) != -1) {
 		switch (c) {
 		case OPT_IP:
 			req.client_ip = optarg;
@@ -222,6 +222,7 @@ int cmd_check(int argc, char **argv)
 					"or json, not '%s'", optarg);
 			break;
 		case OPT_HELP:
+		case 'h':
 			fputs(check_usage, stdout);
 			return CLI_EXIT_OK;
 		default:

@@ -60,37 +60,56 @@ static char *join_args(int argc, char **argv)
 	return text;
 }
 
-static int record_encode(int argc, char **argv)
+/*
+ * The ENTRY... arguments of encode and lint after their one option `flag`
+ * (which sets *flag_set) and an optional "--": joined and parsed into
+ * rdata (RMX_RDATA_MAX octets).  CLI_EXIT_OK, or the exit code after the
+ * error line.
+ */
+static int entries_from_args(int argc, char **argv, const char *sub,
+	const char *flag, bool *flag_set, uint8_t *rdata, size_t *len)
 {
-	static uint8_t rdata[RMX_RDATA_MAX];
-	static char hex[2 * RMX_RDATA_MAX + 1];
 	struct rmx_diag diag;
-	bool bare = false;
-	size_t len;
 	char *text;
 	int i = 1, rc;
 
+	*flag_set = false;
 	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "--hex") == 0)
-			bare = true;
-		else if (strcmp(argv[i], "--") == 0) {
+		if (strcmp(argv[i], flag) == 0) {
+			*flag_set = true;
+		} else if (strcmp(argv[i], "--") == 0) {
 			i++;
 			break;
-		} else
+		} else {
 			return cli_usage("record", "unknown option '%s'",
 				argv[i]);
+		}
 	}
 	if (i == argc)
-		return cli_usage("record", "encode: no entries given");
+		return cli_usage("record", "%s: no entries given", sub);
 	text = join_args(argc - i, argv + i);
 	if (text == NULL)
 		return cli_input_error("out of memory");
-	rc = rmx_rdata_from_text(text, NULL, rdata, sizeof(rdata), &len,
-		&diag);
+	rc = rmx_rdata_from_text(text, NULL, rdata, RMX_RDATA_MAX, len, &diag);
 	free(text);
 	if (rc != RMX_OK)
 		return cli_input_error("bad RMX entry at character %zu: %s",
 			diag.offset, diag.msg);
+	return CLI_EXIT_OK;
+}
+
+static int record_encode(int argc, char **argv)
+{
+	static uint8_t rdata[RMX_RDATA_MAX];
+	static char hex[2 * RMX_RDATA_MAX + 1];
+	bool bare;
+	size_t len;
+	int rc;
+
+	rc = entries_from_args(argc, argv, "encode", "--hex", &bare, rdata,
+		&len);
+	if (rc != CLI_EXIT_OK)
+		return rc;
 	rmx_hex_encode(rdata, len, hex, sizeof(hex));
 	if (bare)
 		printf("%s\n", hex);
@@ -153,37 +172,19 @@ static void print_finding(void *arg, const struct rmx_lint_finding *f)
 static int record_lint(int argc, char **argv)
 {
 	static uint8_t rdata[RMX_RDATA_MAX];
-	struct rmx_diag diag;
 	struct rmx_dns_rr rr;
-	unsigned flags = 0;
+	bool mailbox;
 	size_t len;
-	char *text;
-	int i = 1, rc;
+	int rc;
 
-	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "--mailbox") == 0)
-			flags |= RMX_RDATA_MAILBOX;
-		else if (strcmp(argv[i], "--") == 0) {
-			i++;
-			break;
-		} else
-			return cli_usage("record", "unknown option '%s'",
-				argv[i]);
-	}
-	if (i == argc)
-		return cli_usage("record", "lint: no entries given");
-	text = join_args(argc - i, argv + i);
-	if (text == NULL)
-		return cli_input_error("out of memory");
-	rc = rmx_rdata_from_text(text, NULL, rdata, sizeof(rdata), &len,
-		&diag);
-	free(text);
-	if (rc != RMX_OK)
-		return cli_input_error("bad RMX entry at character %zu: %s",
-			diag.offset, diag.msg);
+	rc = entries_from_args(argc, argv, "lint", "--mailbox", &mailbox,
+		rdata, &len);
+	if (rc != CLI_EXIT_OK)
+		return rc;
 	rr.rdata = rdata;
 	rr.rdlen = len;
-	rc = rmx_lint_rrset(&rr, 1, flags, print_finding, "");
+	rc = rmx_lint_rrset(&rr, 1, mailbox ? RMX_RDATA_MAILBOX : 0,
+		print_finding, "");
 	return rc > 0 ? CLI_EXIT_INPUT : CLI_EXIT_OK;
 }
 

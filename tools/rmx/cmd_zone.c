@@ -16,9 +16,10 @@
  * it, and runs rmx_lint_rrset() on it; an owner L.D whose parent D has an
  * RMX record with a fulladdr entry is linted as a per-mailbox record.
  *
- * Exit: 0 written (lint: no errors), 1 the zone file does not parse or cannot be read or
- * written ("rmx: FILE:LINE: what"), 2 usage.  With -o, a failed run leaves
- * no output file behind.
+ * Exit: 0 written (lint: no errors), 1 the zone file does not parse or
+ * cannot be read or written ("rmx: FILE:LINE: what"), 2 usage (-o naming
+ * the zone file itself included).  With -o, a failed run leaves no output
+ * file behind.
  */
 #include "cli.h"
 
@@ -26,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void print_help(void)
@@ -69,6 +71,15 @@ static int write_rr(void *arg, const struct rmx_zonefile_rr *rr)
 		return RMX_EIO;
 	}
 	return RMX_OK;
+}
+
+/* Do both paths name one existing file? */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+		sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 struct zone_args {
@@ -141,6 +152,10 @@ static int zone_compile(int argc, char **argv)
 	outpath = za.outpath;
 	inpath = za.inpath;
 	type_code = za.type_code;
+	/* opening OUT truncates it: the zone file itself would be lost */
+	if (outpath != NULL && same_file(inpath, outpath))
+		return cli_usage("zone", "-o %s is the zone file itself",
+			outpath);
 
 	out.fp = outpath != NULL ? fopen(outpath, "w") : stdout;
 	if (out.fp == NULL)

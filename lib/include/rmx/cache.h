@@ -21,7 +21,8 @@
  * running check still uses stays alive, outside the bound, until that
  * check ends; one larger than max_bytes is used by its check and never
  * kept.  rmx_cache_free may be called while checks using the cache still
- * run: the entries they hold are freed when they end.
+ * run: they go on without it (parsing what they meet), the entries they
+ * hold are freed when they end, and the last of them frees the rest.
  */
 #ifndef RMX_CACHE_H
 #define RMX_CACHE_H
