@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 
 PACKAGES="meson ninja-build pkg-config gcc libc6-dev python3
 libunbound-dev libevent-dev libldns-dev libcmocka-dev libyaml-dev
-nsd ldnsutils dnsutils knot-dnsutils valgrind clang-14 libclang-rt-14-dev
+nsd ldnsutils dnsutils bind9-utils knot-dnsutils valgrind clang-14 libclang-rt-14-dev
 libspf2-dev python3-spf"
 
 if [ "$(id -u)" = 0 ]; then

@@ -91,5 +91,9 @@ printf 'tests: [1]\n' >"$work/bad.yml"
 run suite-bad 1 "" "bad.yml:1: tests must be a mapping" -- suite "$work/bad.yml"
 run decode-bad 1 "" "rmx: bad hex at character 0" -- record decode zz
 
+# an invalid sender domain is "none", shown quoted when it has a blank
+run check-invalid-domain 0 'none method=none domain="exa mple.com"' "" -- \
+	check --zone "$zone" --ip 192.0.2.1 --sender 'a@exa mple.com'
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -112,8 +112,16 @@ static void print_result(const struct rmx_check_result *r, bool json)
 			r->lookups, r->queries, r->elapsed_ms);
 		return;
 	}
-	printf("%s method=%s domain=%s", rmx_result_str(r->result),
-		rmx_method_str(r->method), r->domain[0] ? r->domain : "-");
+	printf("%s method=%s", rmx_result_str(r->result),
+		rmx_method_str(r->method));
+	/* A valid domain needs no quotes; an invalid one (result none) is
+	 * shown as given, quoted when it would break the key=value line. */
+	if (r->domain[0] == '\0')
+		printf(" domain=-");
+	else if (strpbrk(r->domain, " \"\\=") != NULL)
+		print_quoted("domain", r->domain);
+	else
+		printf(" domain=%s", r->domain);
 	print_quoted("entry", r->entry);
 	printf(" dnssec=%s", rmx_dnssec_str(r->dnssec));
 	print_quoted("reason", r->reason);
