@@ -27,7 +27,7 @@
 #include <string.h>
 #include <time.h>
 
-#define ARENA_CHUNK 8192
+#define ARENA_CHUNK 4096
 
 struct arena_chunk {
 	struct arena_chunk *next;
