@@ -19,6 +19,7 @@
 #include <rmx/name.h>
 
 #include "diag.h"
+#include "name_int.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -216,6 +217,44 @@ static const char plain_text[256] = {
 	['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y',
 	['Z'] = 'z',
 };
+
+bool name_from_plain_text(const char *name, uint8_t *wire, size_t *len)
+{
+	size_t lenpos = 0, out = 1, label = 0;
+	const char *p = name;
+
+	for (;; p++) {
+		unsigned char ch = (unsigned char)*p;
+		uint8_t low = (uint8_t)plain_text[ch];
+
+		if (low != 0) {
+			/* room for this octet and the root label to come */
+			if (label == RMX_LABEL_MAX || out + 1 >= RMX_NAME_MAXWIRE)
+				return false;
+			wire[out++] = low;
+			label++;
+			continue;
+		}
+		if (ch == '.' || ch == '\0') {
+			if (label == 0) {
+				/* only the end right after a label's dot */
+				if (ch == '\0' && p != name)
+					break;
+				return false;
+			}
+			wire[lenpos] = (uint8_t)label;
+			lenpos = out++;
+			label = 0;
+			if (ch == '\0')
+				break;
+			continue;
+		}
+		return false;
+	}
+	wire[lenpos] = 0;
+	*len = lenpos + 1;
+	return true;
+}
 
 int rmx_name_to_text(const uint8_t *wire, size_t wirelen, char *buf,
 	size_t cap, size_t *textlen)

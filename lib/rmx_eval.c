@@ -224,28 +224,13 @@ static void on_address(struct rmx_check *chk, void *arg,
 	(void)chk;
 }
 
+static int start_lookup(struct step *s, const char *name, uint16_t qtype,
+	check_answer_fn *fn);
+
+/* One address lookup (A or AAAA, by the client's family) for a step. */
 static int query_address(struct step *s, const char *name)
 {
-	struct rmx_check *chk = s->walk->chk;
-	struct subq *sq = check_alloc(chk, sizeof(*sq));
-
-	if (sq == NULL) {
-		check_fail_nomem(chk);
-		return -1;
-	}
-	sq->step = s;
-	sq->name = name_copy(chk, name);
-	if (sq->name == NULL) {
-		check_fail_nomem(chk);
-		return -1;
-	}
-	s->outstanding++;
-	if (check_query(chk, name, addr_qtype(s->walk->ev), on_address,
-		    sq) != 0) {
-		s->outstanding--;
-		return -1;
-	}
-	return 0;
+	return start_lookup(s, name, addr_qtype(s->walk->ev), on_address);
 }
 
 /* Answer of a lookup that has no hosts to try: NXDOMAIN/NODATA is no

@@ -34,6 +34,8 @@
 #include <rmx/name.h>
 #include <rmx/record.h>
 
+#include "name_int.h"
+
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,70 +113,6 @@ static uint32_t hash_wire_name(const uint8_t *name, size_t len)
 	return h;
 }
 
-/*
- * The common case of parse_query_name in one pass: labels of letters,
- * digits, '-' and '_' (1-63 octets each), an optional trailing dot, at
- * most 255 octets of wire.  Lower-cases as it copies.  Returns false for
- * anything else (escapes, other octets, "." or "@"), which the general
- * parser then handles, errors included.
- */
-static bool parse_plain_name(const char *name, uint8_t *wire, size_t *len)
-{
-	/* Octet -> its lower-case form when it is plain, 0 otherwise: one
-	 * load instead of a chain of range tests per character. */
-	static const uint8_t plain[256] = {
-		['-'] = '-', ['_'] = '_',
-		['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
-		['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
-		['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e',
-		['f'] = 'f', ['g'] = 'g', ['h'] = 'h', ['i'] = 'i', ['j'] = 'j',
-		['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n', ['o'] = 'o',
-		['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't',
-		['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y',
-		['z'] = 'z',
-		['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e',
-		['F'] = 'f', ['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j',
-		['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o',
-		['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't',
-		['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y',
-		['Z'] = 'z',
-	};
-	size_t lenpos = 0, out = 1, label = 0;
-	const char *p = name;
-
-	for (;; p++) {
-		unsigned char ch = (unsigned char)*p;
-		uint8_t low = plain[ch];
-
-		if (low != 0) {
-			/* room for this octet and the root label to come */
-			if (label == RMX_LABEL_MAX || out + 1 >= RMX_NAME_MAXWIRE)
-				return false;
-			wire[out++] = low;
-			label++;
-			continue;
-		}
-		if (ch == '.' || ch == '\0') {
-			if (label == 0) {
-				/* only the end right after a label's dot */
-				if (ch == '\0' && p != name)
-					break;
-				return false;
-			}
-			wire[lenpos] = (uint8_t)label;
-			lenpos = out++;
-			label = 0;
-			if (ch == '\0')
-				break;
-			continue;
-		}
-		return false;
-	}
-	wire[lenpos] = 0;
-	*len = lenpos + 1;
-	return true;
-}
-
 /* Parse a presentation name into lower-cased wire form. */
 static int parse_query_name(const char *name, uint8_t wire[RMX_NAME_MAXWIRE],
 	size_t *len)
@@ -183,7 +121,7 @@ static int parse_query_name(const char *name, uint8_t wire[RMX_NAME_MAXWIRE],
 
 	if (name == NULL)
 		return RMX_EINVAL;
-	if (parse_plain_name(name, wire, len))
+	if (name_from_plain_text(name, wire, len))
 		return RMX_OK;
 	if (rmx_name_from_text(name, strlen(name), ".", wire, len, &diag) !=
 	    RMX_OK)
