@@ -114,6 +114,11 @@ struct spf_frame {
 	size_t wlen;
 	unsigned next;                    /* term being evaluated */
 	unsigned est_base;                /* prefetch: lookups before it */
+	/* What the prefetch learnt, so that the walk does not compare the
+	 * client with the same ip4/ip6 terms again: terms before `scanned`
+	 * do not match without DNS; with static_stop, term `scanned` does. */
+	unsigned scanned;
+	bool static_stop;
 	bool counted;                     /* next counted against limits */
 	bool void_counted;
 };
@@ -1122,8 +1127,16 @@ static void frame_prefetch(struct spf_eval *ev, struct spf_frame *f)
 	for (i = 0; i < rec->nterms && !ev->ended; i++) {
 		const struct spf_term *t = &rec->terms[i];
 
-		if (matches_without_dns(ev, t))
+		if (f->static_stop && i == f->scanned)
 			return;
+		if (i >= f->scanned) {
+			if (matches_without_dns(ev, t)) {
+				f->scanned = i;
+				f->static_stop = true;
+				return;
+			}
+			f->scanned = i + 1;
+		}
 		if (!spf_kind_counts((enum spf_kind)t->kind))
 			continue;
 		if (++est > SPF_LOOKUP_MAX || ev->prefetched >= SPF_LOOKUP_MAX)
@@ -1351,7 +1364,12 @@ static enum step step_term(struct spf_eval *ev)
 	case SPF_ALL:
 	case SPF_IP4:
 	case SPF_IP6:
-		match = matches_without_dns(ev, t);
+		if (f->next < f->scanned)
+			match = false;
+		else if (f->static_stop && f->next == f->scanned)
+			match = true;
+		else
+			match = matches_without_dns(ev, t);
 		break;
 	default:
 		st = count_lookup(ev, t);
