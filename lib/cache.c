@@ -27,6 +27,14 @@
  * the caller says the value depends on; the caller is trusted (internal
  * API), the DNS octets in the key are only hashed and compared.
  *
+ * Keys are DNS data anyone can publish, so the table is kept safe from
+ * chosen collisions two ways: the hash starts from a random per-cache seed
+ * (the mixing steps are invertible, so without a secret start an attacker
+ * could compute full 64-bit collisions), and a bucket never holds more
+ * than CACHE_CHAIN_MAX entries (a record that would make it longer is
+ * used by its check and not kept), so a lookup's cost is bounded whatever
+ * the hash does.
+ *
  * Does not: lock (one thread at a time), expire by time (a value depends
  * only on its key's octets, so it never becomes wrong), or cache failures.
  */
@@ -34,8 +42,11 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 
 #define CHUNK_MIN 512
+#define CACHE_CHAIN_MAX 16
 
 struct cache_chunk {
 	struct cache_chunk *next;
@@ -63,6 +74,7 @@ struct rmx_cache {
 	size_t nbuckets;                     /* power of two */
 	struct cache_entry *lru_head, *lru_tail;
 	struct rmx_cache_stats st;
+	uint64_t seed;                       /* secret start of the hash */
 	unsigned users;                      /* running checks using it */
 	bool closed;                         /* rmx_cache_free was called */
 };
@@ -83,29 +95,65 @@ static uint64_t mix(uint64_t h, uint64_t w)
 	return h ^ (h >> 29);
 }
 
-static uint64_t hash_key(uint32_t kind, const struct rmx_dns_rr *rr,
-	size_t count)
+/* One RR's RDATA into the hash: its length, then its octets. */
+static uint64_t hash_rdata(uint64_t h, const uint8_t *p, size_t n)
 {
-	uint64_t h = mix(0x243f6a8885a308d3u, ((uint64_t)kind << 32) | count);
-	size_t i;
+	uint64_t w;
 
-	for (i = 0; i < count; i++) {
-		const uint8_t *p = rr[i].rdata;
-		size_t n = rr[i].rdlen;
-		uint64_t w;
-
-		h = mix(h, n);
-		for (; n >= 8; n -= 8, p += 8) {
-			memcpy(&w, p, 8);
-			h = mix(h, w);
-		}
-		if (n > 0) {
-			w = 0;
-			memcpy(&w, p, n);
-			h = mix(h, w);
-		}
+	h = mix(h, n);
+	for (; n >= 8; n -= 8, p += 8) {
+		memcpy(&w, p, 8);
+		h = mix(h, w);
+	}
+	if (n > 0) {
+		w = 0;
+		memcpy(&w, p, n);
+		h = mix(h, w);
 	}
 	return h;
+}
+
+static uint64_t hash_key(uint64_t seed, uint32_t kind,
+	const struct rmx_dns_rr *rr, size_t count)
+{
+	uint64_t h = mix(seed, ((uint64_t)kind << 32) | count);
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		h = hash_rdata(h, rr[i].rdata, rr[i].rdlen);
+	return h;
+}
+
+/* The same hash over an entry's stored key (per RR: 2 octets length, then
+ * the RDATA), for insertion. */
+static uint64_t hash_stored_key(uint64_t seed, const struct cache_entry *e)
+{
+	uint64_t h = mix(seed, ((uint64_t)e->kind << 32) | e->count);
+	const uint8_t *k = e->key;
+	size_t i;
+
+	for (i = 0; i < e->count; i++) {
+		size_t n = (size_t)(k[0] << 8 | k[1]);
+
+		h = hash_rdata(h, k + 2, n);
+		k += 2 + n;
+	}
+	return h;
+}
+
+/* A secret per-cache seed: getrandom(), or the clock and an address when
+ * the kernel has no entropy to give yet (then weaker, never failing). */
+static uint64_t random_seed(const void *salt)
+{
+	uint64_t seed;
+	struct timespec ts;
+
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) ==
+	    (ssize_t)sizeof(seed))
+		return seed;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return mix(mix((uint64_t)ts.tv_nsec, (uint64_t)ts.tv_sec),
+		(uint64_t)(uintptr_t)salt);
 }
 
 static bool key_equal(const struct cache_entry *e, uint32_t kind,
@@ -143,6 +191,7 @@ struct rmx_cache *rmx_cache_new(size_t max_bytes)
 		return NULL;
 	}
 	c->st.max_bytes = max_bytes;
+	c->seed = random_seed(c);
 	return c;
 }
 
@@ -248,7 +297,7 @@ const void *cache_get(struct rmx_cache *c, uint32_t kind,
 
 	if (c->closed)
 		return NULL;
-	h = hash_key(kind, rr, count);
+	h = hash_key(c->seed, kind, rr, count);
 	for (e = c->buckets[h & (c->nbuckets - 1)]; e != NULL; e = e->hnext)
 		if (e->hash == h && key_equal(e, kind, rr, count))
 			break;
@@ -298,7 +347,7 @@ struct cache_entry *cache_entry_new(uint32_t kind,
 	e->kind = kind;
 	e->count = count;
 	e->keylen = keylen;
-	e->hash = hash_key(kind, rr, count);
+	/* e->hash is set by cache_entry_insert, which knows the seed */
 	e->refs = 1;
 	for (i = 0; i < count; i++) {
 		k[0] = (uint8_t)(rr[i].rdlen >> 8);
@@ -363,17 +412,24 @@ void cache_entry_insert(struct rmx_cache *c, struct cache_entry *e,
 {
 	struct cache_entry **b;
 
+	size_t chain = 0;
+
 	e->value = value;
 	if (e->bytes > c->st.max_bytes || c->closed)
 		return; /* used by its check only, freed on release */
+	e->hash = hash_stored_key(c->seed, e);
 	/* Two checks that missed the same record at once both parse it:
-	 * keep the first, the second stays its check's alone. */
+	 * keep the first, the second stays its check's alone.  A full
+	 * bucket keeps what it has, too (CACHE_CHAIN_MAX, above). */
 	for (b = &c->buckets[e->hash & (c->nbuckets - 1)]; *b != NULL;
-	    b = &(*b)->hnext)
+	    b = &(*b)->hnext) {
 		if ((*b)->hash == e->hash && (*b)->kind == e->kind &&
 		    (*b)->count == e->count && (*b)->keylen == e->keylen &&
 		    memcmp((*b)->key, e->key, e->keylen) == 0)
 			return;
+		if (++chain >= CACHE_CHAIN_MAX)
+			return;
+	}
 	while (c->st.bytes + e->bytes > c->st.max_bytes && c->lru_tail != NULL) {
 		evict(c, c->lru_tail);
 		c->st.evictions++;
