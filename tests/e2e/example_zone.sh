@@ -16,10 +16,12 @@ trap 'nsd_stop_all; rm -rf "$work"' EXIT
 ok() { passed=$((passed + 1)); }
 bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
 
-# check IP SENDER RESULT METHOD ENTRY: first word, method and entry
+# check IP SENDER RESULT METHOD ENTRY [OPTIONS...]: first word, method
+# and entry
 check() {
-	local out want="$3 method=$4 " entry=$5
-	out=$("$rmx" check --zone "$zone" --ip "$1" --sender "$2" 2>&1)
+	local out want="$3 method=$4 " entry=$5 ip=$1 sender=$2
+	shift 5
+	out=$("$rmx" check --zone "$zone" --ip "$ip" --sender "$sender" "$@" 2>&1)
 	case "$out" in
 	"$want"*"entry=\"$entry\""*) ok ;;
 	*) bad "check $1 $2: want '$want... entry=\"$entry\"', got: $out" ;;
@@ -50,6 +52,14 @@ check 203.0.113.9 x@spf-only.example.com pass spf "ip4:203.0.113.0/24"
 check 192.0.2.10 x@spf-only.example.com fail spf "-all"
 # a domain the zone does not have
 check 192.0.2.10 x@other.example.org none spf ""
+# --method spf: example.com's SPF record alone, as RFC 7208 reads it
+check 192.0.2.10 alice@example.com pass spf "ip4:192.0.2.0/24" --method spf
+check 192.0.2.66 alice@example.com fail spf "-ip4:192.0.2.66" --method spf
+check 2001:db8::25 alice@example.com pass spf "mx" --method spf
+check 198.51.100.5 bob@example.com fail spf "-all" --method spf
+check 192.0.2.10 x@none.example.com fail spf "-all" --method spf
+# --method rmx: no fallback for the SPF-only domain
+check 203.0.113.9 x@spf-only.example.com none rmx "" --method rmx
 
 # compile for a stock server
 if "$rmx" zone compile -o "$work/example.com.nsd" "$zone" 2>"$work/err"; then
