@@ -21,54 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static struct rmx_zone *zone;
-
-static int setup(void **state)
-{
-	(void)state;
-	return rmx_zone_new(RMX_TYPE_DEFAULT, &zone);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	rmx_zone_free(zone);
-	zone = NULL;
-	return 0;
-}
-
-static void add_rmx(const char *name, const char *text)
-{
-	uint8_t rd[RMX_RDATA_MAX];
-	size_t len = 0;
-	struct rmx_diag diag;
-
-	assert_int_equal(rmx_rdata_from_text(text, NULL, rd, sizeof(rd), &len,
-		&diag), RMX_OK);
-	assert_int_equal(rmx_zone_add_rr(zone, name, RMX_TYPE_DEFAULT, rd,
-		len), RMX_OK);
-}
-
-static void add_a(const char *name, uint8_t a, uint8_t b, uint8_t c,
-	uint8_t d)
-{
-	uint8_t rd[4] = {a, b, c, d};
-
-	assert_int_equal(rmx_zone_add_rr(zone, name, RMX_RR_A, rd, 4),
-		RMX_OK);
-}
-
-static void add_txt(const char *name, const char *text)
-{
-	uint8_t rd[256];
-	size_t len = strlen(text);
-
-	assert_true(len < 256);
-	rd[0] = (uint8_t)len;
-	memcpy(rd + 1, text, len);
-	assert_int_equal(rmx_zone_add_rr(zone, name, RMX_RR_TXT, rd, len + 1),
-		RMX_OK);
-}
+#include "test_zone.h"
 
 static void fill_zone(void)
 {
