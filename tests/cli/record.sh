@@ -62,7 +62,7 @@ check encode-256 1 '' 'longer than 255' -- \
 	record encode "pgp:$(printf '%0512d' 0)"
 
 # usage: exit 2
-check usage-none 2 '' "Try 'rmx record --help'" -- record
+check usage-none 2 '' "(try 'rmx record --help')" -- record
 check usage-cmd 2 '' "unknown record command" -- record frobnicate
 check usage-option 2 '' "unknown option '--bogus'" -- record encode --bogus mx
 check usage-noargs 2 '' "no entries" -- record encode

@@ -16,10 +16,11 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
+	/* One line, as every error of the command: the hint goes on it. */
 	if (cmd != NULL)
-		fprintf(stderr, "\nTry 'rmx %s --help'.\n", cmd);
+		fprintf(stderr, " (try 'rmx %s --help')\n", cmd);
 	else
-		fputs("\nTry 'rmx --help'.\n", stderr);
+		fputs(" (try 'rmx --help')\n", stderr);
 	return CLI_EXIT_USAGE;
 }
 

@@ -14,7 +14,8 @@
 #define CLI_EXIT_INPUT 1
 #define CLI_EXIT_USAGE 2
 
-/* Print "rmx: <msg>" and "Try 'rmx <cmd> --help'." on stderr; return 2. */
+/* Print "rmx: <msg> (try 'rmx <cmd> --help')" on stderr, one line;
+ * return 2. */
 int cli_usage(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Print "rmx: <msg>" on stderr; return 1. */
