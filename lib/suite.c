@@ -871,28 +871,37 @@ static int exc_fault(struct rmx_diag *diag, const char *path, size_t line,
 	return RMX_EMALFORMED;
 }
 
+/* One line "TESTNAME RESULT REASON..." (with_result) or "TESTNAME
+ * REASON..." (exclusions), not blank and not a comment. */
 static int parse_exception_line(struct rmx_suite_exceptions *exc, char *s,
-	const char *path, size_t line, struct rmx_diag *diag)
+	bool with_result, const char *path, size_t line,
+	struct rmx_diag *diag)
 {
 	char *name, *word, *reason;
 	struct suite_exception *e;
-	enum rmx_result r;
+	enum rmx_result r = RMX_RESULT_NONE;
 
 	name = s + strspn(s, " \t");
 	word = name + strcspn(name, " \t");
 	if (*word == '\0')
-		return exc_fault(diag, path, line,
-			"expected: TESTNAME RESULT REASON");
+		return exc_fault(diag, path, line, with_result ?
+			"expected: TESTNAME RESULT REASON" :
+			"expected: TESTNAME REASON");
 	*word++ = '\0';
 	word += strspn(word, " \t");
-	reason = word + strcspn(word, " \t");
-	if (*reason != '\0')
-		*reason++ = '\0';
-	reason += strspn(reason, " \t");
-	if (rmx_result_parse(word, &r) != RMX_OK)
-		return exc_fault(diag, path, line, "unknown result word");
+	if (with_result) {
+		reason = word + strcspn(word, " \t");
+		if (*reason != '\0')
+			*reason++ = '\0';
+		reason += strspn(reason, " \t");
+		if (rmx_result_parse(word, &r) != RMX_OK)
+			return exc_fault(diag, path, line,
+				"unknown result word");
+	} else {
+		reason = word;
+	}
 	if (*reason == '\0')
-		return exc_fault(diag, path, line, "exception without a reason");
+		return exc_fault(diag, path, line, "line without a reason");
 	if (exc->n == exc->cap) {
 		size_t cap = exc->cap == 0 ? 16 : exc->cap * 2;
 		struct suite_exception *p = realloc(exc->items,
@@ -916,7 +925,7 @@ static int parse_exception_line(struct rmx_suite_exceptions *exc, char *s,
 	return RMX_OK;
 }
 
-int rmx_suite_exceptions_load(const char *path,
+static int list_load(const char *path, bool with_result,
 	struct rmx_suite_exceptions **out, struct rmx_diag *diag)
 {
 	struct rmx_suite_exceptions *exc;
@@ -954,7 +963,8 @@ int rmx_suite_exceptions_load(const char *path,
 		s = buf + strspn(buf, " \t");
 		if (*s == '\0' || *s == '#')
 			continue;
-		rc = parse_exception_line(exc, s, path, line, diag);
+		rc = parse_exception_line(exc, s, with_result, path, line,
+			diag);
 	}
 	free(buf);
 	fclose(fp);
@@ -964,6 +974,18 @@ int rmx_suite_exceptions_load(const char *path,
 	}
 	*out = exc;
 	return RMX_OK;
+}
+
+int rmx_suite_exceptions_load(const char *path,
+	struct rmx_suite_exceptions **out, struct rmx_diag *diag)
+{
+	return list_load(path, true, out, diag);
+}
+
+int rmx_suite_exclusions_load(const char *path,
+	struct rmx_suite_exceptions **out, struct rmx_diag *diag)
+{
+	return list_load(path, false, out, diag);
 }
 
 static const struct suite_exception *find_exception(
@@ -977,6 +999,14 @@ static const struct suite_exception *find_exception(
 		if (strcmp(exc->items[i].name, name) == 0)
 			return &exc->items[i];
 	return NULL;
+}
+
+const char *rmx_suite_exceptions_reason(
+	const struct rmx_suite_exceptions *exc, const char *name)
+{
+	const struct suite_exception *e = find_exception(exc, name);
+
+	return e != NULL ? e->reason : NULL;
 }
 
 /* ---- running ---- */

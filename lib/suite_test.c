@@ -352,8 +352,28 @@ static void test_exceptions_file(void **state)
 	(void)state;
 	assert_int_equal(rmx_suite_exceptions_load(good, &exc, &diag), RMX_OK);
 	assert_non_null(exc);
+	assert_string_equal(rmx_suite_exceptions_reason(exc, "fourth"),
+		"we are stricter here");
+	assert_null(rmx_suite_exceptions_reason(exc, "fifth"));
 	rmx_suite_exceptions_free(exc);
 	exc = NULL;
+	/* an exclusions list has no result word: all after the name is the
+	 * reason; a name alone is an error */
+	assert_int_equal(rmx_suite_exclusions_load(bad1, &exc, &diag), RMX_OK);
+	assert_string_equal(rmx_suite_exceptions_reason(exc, "fourth"),
+		"maybe reason");
+	rmx_suite_exceptions_free(exc);
+	exc = NULL;
+	{
+		char *bare = write_temp("fourth\n");
+
+		assert_int_equal(rmx_suite_exclusions_load(bare, &exc, &diag),
+			RMX_EMALFORMED);
+		assert_non_null(strstr(diag.msg, "TESTNAME REASON"));
+		assert_null(exc);
+		unlink(bare);
+		free(bare);
+	}
 	assert_int_equal(rmx_suite_exceptions_load(bad1, &exc, &diag),
 		RMX_EMALFORMED);
 	assert_int_equal(diag.line, 2);

@@ -39,7 +39,6 @@
 
 #define SUITE_QUERY_TIMEOUT_MS 10000 /* generous: results must not depend
 					on timing */
-#define EXCLUSION_LINE_MAX 1024
 
 static void print_help(void)
 {
@@ -168,108 +167,6 @@ static void report_outcome(void *arg, const struct rmx_suite_outcome *o)
 	putchar('\n');
 }
 
-/* ---- exclusions: tests a real server cannot reproduce ---- */
-
-struct exclusion {
-	char *name;
-	char *reason;
-};
-
-struct exclusions {
-	struct exclusion *items;
-	size_t n, cap;
-};
-
-static void exclusions_free(struct exclusions *ex)
-{
-	size_t i;
-
-	for (i = 0; i < ex->n; i++) {
-		free(ex->items[i].name);
-		free(ex->items[i].reason);
-	}
-	free(ex->items);
-	memset(ex, 0, sizeof(*ex));
-}
-
-/* One line "TESTNAME REASON...", already trimmed of its newline and of
- * leading blanks, not a comment.  CLI exit code on error. */
-static int exclusion_add(struct exclusions *ex, char *s, const char *path,
-	size_t line)
-{
-	char *reason = s + strcspn(s, " \t");
-	struct exclusion *e;
-
-	if (*reason != '\0')
-		*reason++ = '\0';
-	reason += strspn(reason, " \t");
-	if (*reason == '\0')
-		return cli_input_error("%s:%zu: expected TESTNAME REASON...",
-			path, line);
-	if (ex->n == ex->cap) {
-		size_t cap = ex->cap == 0 ? 16 : ex->cap * 2;
-		struct exclusion *p = realloc(ex->items, cap * sizeof(*p));
-
-		if (p == NULL)
-			return cli_input_error("out of memory");
-		ex->items = p;
-		ex->cap = cap;
-	}
-	e = &ex->items[ex->n];
-	e->name = strdup(s);
-	e->reason = strdup(reason);
-	if (e->name == NULL || e->reason == NULL) {
-		free(e->name);
-		free(e->reason);
-		return cli_input_error("out of memory");
-	}
-	ex->n++;
-	return CLI_EXIT_OK;
-}
-
-static int exclusions_load(struct exclusions *ex, const char *path)
-{
-	char buf[EXCLUSION_LINE_MAX];
-	size_t line = 0;
-	FILE *fp = fopen(path, "r");
-	int rc = CLI_EXIT_OK;
-
-	if (fp == NULL)
-		return cli_input_error("%s: %s", path, strerror(errno));
-	while (rc == CLI_EXIT_OK && fgets(buf, sizeof(buf), fp) != NULL) {
-		size_t len = strlen(buf);
-		char *s;
-
-		line++;
-		if (len + 1 == sizeof(buf) && buf[len - 1] != '\n') {
-			rc = cli_input_error("%s:%zu: line longer than %d "
-				"characters", path, line,
-				EXCLUSION_LINE_MAX - 2);
-			break;
-		}
-		buf[strcspn(buf, "\r\n")] = '\0';
-		s = buf + strspn(buf, " \t");
-		if (*s == '\0' || *s == '#')
-			continue;
-		rc = exclusion_add(ex, s, path, line);
-	}
-	if (rc == CLI_EXIT_OK && ferror(fp))
-		rc = cli_input_error("%s: read error", path);
-	fclose(fp);
-	return rc;
-}
-
-static const struct exclusion *exclusion_find(const struct exclusions *ex,
-	const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < ex->n; i++)
-		if (strcmp(ex->items[i].name, name) == 0)
-			return &ex->items[i];
-	return NULL;
-}
-
 /* ---- comparing the zone with a server ---- */
 
 static bool verdicts_agree(const struct rmx_check_result *a,
@@ -311,7 +208,8 @@ struct compare_counts {
  */
 static int compare_scenario(const struct rmx_suite_scenario *sc,
 	const struct rmx_suite_run_options *server_opt,
-	const struct exclusions *ex, bool verbose, struct compare_counts *cnt)
+	const struct rmx_suite_exceptions *ex, bool verbose,
+	struct compare_counts *cnt)
 {
 	struct rmx_suite_run_options zone_opt = *server_opt;
 	struct rmx_check_result zr, sr;
@@ -322,14 +220,15 @@ static int compare_scenario(const struct rmx_suite_scenario *sc,
 	rmx_zone_set_ignore_marks(sc->zone, true);
 	for (i = 0; i < sc->ntests; i++) {
 		const struct rmx_suite_test *t = &sc->tests[i];
-		const struct exclusion *e = exclusion_find(ex, t->name);
+		const char *excluded = rmx_suite_exceptions_reason(ex,
+			t->name);
 		int zrc, src;
 
-		if (e != NULL) {
+		if (excluded != NULL) {
 			fputs("EXCLUDED ", stdout);
 			print_scenario_test(sc, t);
 			fputs(": ", stdout);
-			print_flat(e->reason);
+			print_flat(excluded);
 			putchar('\n');
 			cnt->excluded++;
 			continue;
@@ -424,7 +323,7 @@ static int run_scenario(const struct rmx_suite *suite, struct suite_args *a,
 	struct printer *pr)
 {
 	struct rmx_resolver *res = NULL;
-	struct exclusions ex = {0};
+	struct rmx_suite_exceptions *ex = NULL;
 	struct compare_counts cnt = {0};
 	struct rmx_diag diag;
 	int rc = CLI_EXIT_OK, lrc;
@@ -435,9 +334,11 @@ static int run_scenario(const struct rmx_suite *suite, struct suite_args *a,
 			suite->nscenarios);
 	a->opt.only = &suite->scenarios[a->scenario_n - 1];
 	if (a->excl_path != NULL) {
-		rc = exclusions_load(&ex, a->excl_path);
-		if (rc != CLI_EXIT_OK)
-			return rc;
+		rmx_diag_clear(&diag);
+		lrc = rmx_suite_exclusions_load(a->excl_path, &ex, &diag);
+		if (lrc != RMX_OK)
+			return cli_input_error("%s", diag.msg[0] != '\0' ?
+				diag.msg : rmx_strerror(lrc));
 	}
 	if (a->server != NULL) {
 		struct rmx_unbound_options uo;
@@ -449,7 +350,7 @@ static int run_scenario(const struct rmx_suite *suite, struct suite_args *a,
 		rmx_diag_clear(&diag);
 		lrc = rmx_unbound_new(&uo, &res, &diag);
 		if (lrc != RMX_OK) {
-			exclusions_free(&ex);
+			rmx_suite_exceptions_free(ex);
 			return lrc == RMX_EINVAL ? cli_usage("suite",
 				"--server: %s", diag.msg) :
 				cli_input_error("%s", diag.msg[0] != '\0' ?
@@ -458,7 +359,7 @@ static int run_scenario(const struct rmx_suite *suite, struct suite_args *a,
 		a->opt.resolver = res;
 	}
 	if (a->compare) {
-		rc = compare_scenario(a->opt.only, &a->opt, &ex, pr->verbose,
+		rc = compare_scenario(a->opt.only, &a->opt, ex, pr->verbose,
 			&cnt);
 	} else {
 		rmx_diag_clear(&diag);
@@ -468,7 +369,7 @@ static int run_scenario(const struct rmx_suite *suite, struct suite_args *a,
 			rc = cli_usage("suite", "%s", diag.msg);
 	}
 	rmx_resolver_free(res);
-	exclusions_free(&ex);
+	rmx_suite_exceptions_free(ex);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	if (a->compare)

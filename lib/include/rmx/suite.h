@@ -86,6 +86,17 @@ struct rmx_suite_exceptions;
  */
 int rmx_suite_exceptions_load(const char *path,
 	struct rmx_suite_exceptions **out, struct rmx_diag *diag);
+/*
+ * Read an exclusions file (tests `rmx suite --compare` does not compare):
+ * lines "TESTNAME REASON...", same rules, into the same structure (no
+ * result).
+ */
+int rmx_suite_exclusions_load(const char *path,
+	struct rmx_suite_exceptions **out, struct rmx_diag *diag);
+/* The reason listed for a test, or NULL when the list (may be NULL) does
+ * not name it. */
+const char *rmx_suite_exceptions_reason(
+	const struct rmx_suite_exceptions *exc, const char *name);
 void rmx_suite_exceptions_free(struct rmx_suite_exceptions *exc);
 
 /* ---- running ---- */
