@@ -520,17 +520,31 @@ static bool leave(struct rmx_check *chk)
 	return false;
 }
 
+unsigned check_dnssec_bits(const struct rmx_dns_answer *ans)
+{
+	if (ans->dnssec == RMX_DNSSEC_BOGUS)
+		return CHECK_SEC_SEEN | CHECK_SEC_BOGUS;
+	if (ans->dnssec != RMX_DNSSEC_SECURE)
+		return CHECK_SEC_SEEN | CHECK_SEC_INSECURE;
+	return CHECK_SEC_SEEN;
+}
+
+void check_fold_dnssec(struct rmx_check *chk, unsigned bits)
+{
+	if (bits & CHECK_SEC_SEEN)
+		chk->any_answer = true;
+	if (bits & CHECK_SEC_BOGUS)
+		chk->any_bogus = true;
+	if (bits & CHECK_SEC_INSECURE)
+		chk->any_insecure = true;
+}
+
 static void on_answer(void *arg, const struct rmx_dns_answer *ans)
 {
 	struct query_slot *q = arg;
 	struct rmx_check *chk = q->chk;
 
 	unlink_slot(chk, q);
-	chk->any_answer = true;
-	if (ans->dnssec == RMX_DNSSEC_BOGUS)
-		chk->any_bogus = true;
-	else if (ans->dnssec != RMX_DNSSEC_SECURE)
-		chk->any_insecure = true;
 	enter(chk);
 	if (chk->method_running && !chk->method_ended)
 		q->fn(chk, q->arg, ans);

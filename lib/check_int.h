@@ -12,8 +12,9 @@
  * Data flow: rmx_check_start() copies the request into the arena, parses
  * the client address and works out the domain to check (RMX.md 2.1 /
  * RFC 7208 4.3), then starts the first method.  Answers come from the
- * resolver into check.c's trampoline, which counts them, folds their DNSSEC
- * status into the result, and calls the evaluator's function.  When a
+ * resolver into check.c's trampoline, which counts them and calls the
+ * evaluator's function; the evaluator folds the DNSSEC status of the
+ * answers it uses into the result (check_fold_dnssec).  When a
  * method ends with "none" and another method follows, check.c starts that
  * one; otherwise it calls the user's done callback and frees the check.
  *
@@ -95,6 +96,20 @@ void check_method_done(struct rmx_check *chk, enum rmx_result result,
 
 /* Set the SPF explanation (fail results); copied, made printable. */
 void check_set_explanation(struct rmx_check *chk, const char *text);
+
+/*
+ * DNSSEC status of the verdict.  The result's dnssec field covers only
+ * the answers the verdict rests on, not every answer that came in (a
+ * lookup started ahead of the walk may turn out not to matter), so the
+ * evaluators say which: they keep check_dnssec_bits() of the answers of
+ * a step, and fold them in with check_fold_dnssec() when the walk uses
+ * that step.
+ */
+#define CHECK_SEC_SEEN 0x1     /* an answer was used */
+#define CHECK_SEC_INSECURE 0x2 /* one was not validated */
+#define CHECK_SEC_BOGUS 0x4    /* one failed validation */
+unsigned check_dnssec_bits(const struct rmx_dns_answer *ans);
+void check_fold_dnssec(struct rmx_check *chk, unsigned bits);
 
 /* Add to the lookup-term counter shown in the result (limits themselves
  * are the evaluator's business). */

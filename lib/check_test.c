@@ -333,6 +333,170 @@ static void test_rmx_timeout_no_fallback(void **state)
 	assert_int_equal(r.method, RMX_METHOD_RMX);
 }
 
+/*
+ * A resolver in front of the zone that plays DNSSEC: answers for names
+ * containing "bogus" fail validation, all others are secure; answers for
+ * names containing "slow" are held back one process() round, so that a
+ * later lookup's answer arrives first.
+ */
+struct held {
+	rmx_dns_callback *cb;
+	void *arg;
+	struct rmx_dns_answer a;
+	struct rmx_dns_rr rr[8];
+	uint8_t data[8][64];
+	bool ready;
+};
+
+struct dnssec_res {
+	struct rmx_resolver base;
+	struct rmx_resolver *inner;
+	struct held held[8];
+	size_t nheld;
+};
+
+struct fwd {
+	struct dnssec_res *r;
+	rmx_dns_callback *cb;
+	void *arg;
+	bool slow, bogus;
+};
+
+static struct fwd fwds[64];
+static size_t nfwds;
+
+static void fwd_answer(void *arg, const struct rmx_dns_answer *a)
+{
+	struct fwd *f = arg;
+	struct rmx_dns_answer copy = *a;
+	size_t i;
+
+	if (f->bogus) {
+		copy.status = RMX_DNS_FAIL;
+		copy.dnssec = RMX_DNSSEC_BOGUS;
+		copy.count = 0;
+		copy.rr = NULL;
+	} else {
+		copy.dnssec = RMX_DNSSEC_SECURE;
+	}
+	if (f->slow) {
+		struct held *h = &f->r->held[f->r->nheld++];
+
+		assert_true(f->r->nheld <= 8 && copy.count <= 8);
+		h->cb = f->cb;
+		h->arg = f->arg;
+		h->a = copy;
+		for (i = 0; i < copy.count; i++) {
+			assert_true(copy.rr[i].rdlen <= 64);
+			memcpy(h->data[i], copy.rr[i].rdata, copy.rr[i].rdlen);
+			h->rr[i].rdata = h->data[i];
+			h->rr[i].rdlen = copy.rr[i].rdlen;
+		}
+		h->a.rr = h->rr;
+		h->ready = false;
+		return;
+	}
+	f->cb(f->arg, &copy);
+}
+
+static int dr_query(struct rmx_resolver *res, const char *name,
+	uint16_t qtype, rmx_dns_callback *cb, void *arg, rmx_query_id *id)
+{
+	struct dnssec_res *r = (struct dnssec_res *)res;
+	struct fwd *f = &fwds[nfwds++];
+
+	assert_true(nfwds <= 64);
+	f->r = r;
+	f->cb = cb;
+	f->arg = arg;
+	f->slow = strstr(name, "slow") != NULL;
+	f->bogus = strstr(name, "bogus") != NULL;
+	return rmx_resolver_query(r->inner, name, qtype, fwd_answer, f, id);
+}
+
+static void dr_cancel(struct rmx_resolver *res, rmx_query_id id)
+{
+	struct dnssec_res *r = (struct dnssec_res *)res;
+
+	rmx_resolver_cancel(r->inner, id);
+}
+
+static int dr_process(struct rmx_resolver *res, int timeout_ms)
+{
+	struct dnssec_res *r = (struct dnssec_res *)res;
+	size_t i, n = 0;
+
+	/* first what was held back last round, then the zone's answers */
+	for (i = 0; i < r->nheld; i++)
+		if (r->held[i].ready && r->held[i].cb != NULL) {
+			r->held[i].cb(r->held[i].arg, &r->held[i].a);
+			r->held[i].cb = NULL;
+			n++;
+		}
+	for (i = 0; i < r->nheld; i++)
+		r->held[i].ready = true;
+	return (int)n + rmx_resolver_process(r->inner, timeout_ms);
+}
+
+static size_t dr_pending(struct rmx_resolver *res)
+{
+	struct dnssec_res *r = (struct dnssec_res *)res;
+
+	return r->inner->ops->pending(r->inner);
+}
+
+static const struct rmx_resolver_ops dnssec_ops = {
+	"dnssec-test", dr_query, dr_cancel, dr_process, NULL, dr_pending,
+	NULL,
+};
+
+static struct rmx_check_result run_dnssec(const char *ip, const char *sender)
+{
+	struct dnssec_res r = {{&dnssec_ops}, rmx_zone_resolver(zone), {{0}},
+		0};
+	struct rmx_config cfg;
+	struct rmx_request req = {0};
+	struct rmx_check_result res;
+
+	nfwds = 0;
+	rmx_config_init(&cfg);
+	req.client_ip = ip;
+	req.sender = sender;
+	assert_int_equal(rmx_check_run(&r.base, &cfg, &req, &res), RMX_OK);
+	return res;
+}
+
+/* The dnssec field covers the answers the verdict rests on: a bogus
+ * answer to a lookup started ahead, for an entry after the one that
+ * decided, does not make a pass "bogus" (it arrives first here). */
+static void test_dnssec_of_used_answers_only(void **state)
+{
+	struct rmx_check_result r;
+
+	(void)state;
+	add_rmx("r.example", "host:slow.example. host:x.bogus.example.");
+	add_a("slow.example", 192, 0, 2, 1);
+	add_a("x.bogus.example", 192, 0, 2, 9);
+	add_txt("s.example", "v=spf1 a:slow.example a:x.bogus.example -all");
+
+	r = run_dnssec("192.0.2.1", "a@r.example");
+	assert_int_equal(r.result, RMX_RESULT_PASS);
+	assert_int_equal(r.dnssec, RMX_DNSSEC_SECURE);
+	/* when the walk needs the bogus answer, the verdict rests on it */
+	r = run_dnssec("192.0.2.77", "a@r.example");
+	assert_int_equal(r.result, RMX_RESULT_TEMPERROR);
+	assert_int_equal(r.dnssec, RMX_DNSSEC_BOGUS);
+
+	/* SPF after the RMX "no record" answer: both secure */
+	r = run_dnssec("192.0.2.1", "a@s.example");
+	assert_int_equal(r.result, RMX_RESULT_PASS);
+	assert_int_equal(r.method, RMX_METHOD_SPF);
+	assert_int_equal(r.dnssec, RMX_DNSSEC_SECURE);
+	r = run_dnssec("192.0.2.77", "a@s.example");
+	assert_int_equal(r.result, RMX_RESULT_TEMPERROR);
+	assert_int_equal(r.dnssec, RMX_DNSSEC_BOGUS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -361,6 +525,8 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(test_rmx_timeout_no_fallback,
 			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_dnssec_of_used_answers_only, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -61,6 +61,7 @@ struct step {
 	bool deny;             /* the match denies (negation, apl XOR) */
 	unsigned outstanding;  /* sub-queries in flight */
 	bool sub_failed;       /* one of them failed */
+	uint8_t sec;           /* check_dnssec_bits of the answers it used */
 	const char *detail;    /* what matched or failed, for the reason */
 	struct walk *mailbox;  /* fulladdr: the per-mailbox walk */
 };
@@ -192,6 +193,7 @@ static void on_address(struct rmx_check *chk, void *arg,
 	s->outstanding--;
 	if (s->state != STEP_PENDING)
 		return;
+	s->sec |= (uint8_t)check_dnssec_bits(a);
 	if (a->status == RMX_DNS_OK) {
 		for (i = 0; i < a->count; i++) {
 			if (rmx_addr_equal_rdata(&ev->in->client,
@@ -262,6 +264,7 @@ static void on_mx(struct rmx_check *chk, void *arg,
 	size_t nhosts = 0, i;
 
 	s->outstanding--;
+	s->sec |= (uint8_t)check_dnssec_bits(a);
 	if (settle_without_data(s, "MX", sq->name, a))
 		return;
 	for (i = 0; i < a->count; i++) {
@@ -335,6 +338,7 @@ static void on_ptr(struct rmx_check *chk, void *arg,
 	size_t nnames = 0, i;
 
 	s->outstanding--;
+	s->sec |= (uint8_t)check_dnssec_bits(a);
 	if (settle_without_data(s, "PTR", sq->name, a))
 		return;
 	/* RMX.md 1: the first 10 PTR names of the answer, the rest ignored. */
@@ -379,6 +383,7 @@ static void on_apl(struct rmx_check *chk, void *arg,
 	size_t i;
 
 	s->outstanding--;
+	s->sec |= (uint8_t)check_dnssec_bits(a);
 	if (settle_without_data(s, "APL", sq->name, a))
 		return;
 	for (i = 0; i < a->count; i++) {
@@ -464,6 +469,7 @@ static void on_mailbox(struct rmx_check *chk, void *arg,
 	size_t bad_rr, i;
 
 	s->outstanding--;
+	s->sec |= (uint8_t)check_dnssec_bits(a);
 	if (settle_without_data(s, "RMX", sq->name, a))
 		return;
 	s->mailbox = walk_new(s->walk->ev, true, sq->name, a, &diag, &bad_rr);
@@ -712,6 +718,8 @@ static void advance(struct walk *w)
 		}
 		if (s->state == STEP_IDLE)
 			start_step(s);
+		if (s->state != STEP_IDLE && s->state != STEP_PENDING)
+			check_fold_dnssec(chk, s->sec); /* the walk uses it */
 		switch (s->state) {
 		case STEP_IDLE:    /* start_step failed: method ended */
 		case STEP_PENDING:
@@ -911,6 +919,7 @@ static void on_record(struct rmx_check *chk, void *arg,
 	struct rmx_diag diag;
 	size_t bad_rr;
 
+	check_fold_dnssec(chk, check_dnssec_bits(a));
 	switch (a->status) {
 	case RMX_DNS_NODATA:
 	case RMX_DNS_NXDOMAIN:

@@ -75,6 +75,7 @@ struct spf_sub {
 	struct spf_slot *slot;
 	uint8_t state;
 	uint8_t outcome;   /* OUT_MATCH, OUT_NOMATCH, OUT_TEMPERROR */
+	uint8_t sec;       /* check_dnssec_bits of its answer */
 	uint16_t pref;
 	const char *qname;
 };
@@ -88,6 +89,7 @@ struct spf_slot {
 	uint8_t outcome;
 	uint8_t pend;              /* queries outstanding (record fetch) */
 	uint8_t alt_outcome;       /* type-99 answer of a record fetch */
+	uint8_t sec;               /* check_dnssec_bits of its answers */
 	const char *name;          /* target: finished name */
 	const char *qname;         /* target: query text */
 	const char *why;           /* detail for a reason */
@@ -129,6 +131,7 @@ struct spf_ptrname {
 	size_t wlen;
 	const char *qname;   /* canonical text, trailing dot */
 	uint8_t state;
+	uint8_t sec;         /* check_dnssec_bits of its address answer */
 	bool valid;
 };
 
@@ -146,6 +149,7 @@ struct spf_eval {
 	struct spf_slot top;
 	/* PTR names of the client, shared by ptr and %{p}. */
 	uint8_t ptr_state;
+	uint8_t ptr_sec;     /* check_dnssec_bits of the PTR answer */
 	enum rmx_dns_status ptr_status;
 	unsigned nptr;
 	struct spf_ptrname *ptrs;
@@ -439,6 +443,7 @@ static struct spf_frame *frame_new(struct spf_eval *ev,
 }
 
 static void frame_prefetch(struct spf_eval *ev, struct spf_frame *f);
+static unsigned ptr_dnssec(const struct spf_eval *ev);
 
 /* A record fetch finished (all its queries answered). */
 static void fetch_done(struct spf_slot *s)
@@ -496,6 +501,7 @@ static void answer_fetch(struct rmx_check *chk, void *arg,
 	(void)chk;
 	if (ev->ended)
 		return;
+	s->sec |= (uint8_t)check_dnssec_bits(ans);
 	if (alt) {
 		s->alt_outcome = (uint8_t)o;
 		s->alt_rec = rec;
@@ -546,6 +552,7 @@ static void answer_ptr_addr(struct rmx_check *chk, void *arg,
 
 	(void)chk;
 	p->state = SLOT_DONE;
+	p->sec = (uint8_t)check_dnssec_bits(ans);
 	if (ans->status == RMX_DNS_OK)
 		for (i = 0; i < ans->count && !p->valid; i++)
 			p->valid = rmx_addr_equal_rdata(&ev->in->client,
@@ -574,6 +581,7 @@ static void answer_ptr(struct rmx_check *chk, void *arg,
 
 	(void)chk;
 	ev->ptr_status = ans->status;
+	ev->ptr_sec = (uint8_t)check_dnssec_bits(ans);
 	if (ans->status == RMX_DNS_OK) {
 		size_t n = ans->count < SPF_PTR_MAX ? ans->count : SPF_PTR_MAX;
 
@@ -676,8 +684,10 @@ static const char *ptr_value(struct spf_eval *ev, struct spf_frame *f)
 	ptr_names_start(ev);
 	if (ev->ended || ev->ptr_state != SLOT_DONE)
 		return NULL;
-	if (ev->ptr_status != RMX_DNS_OK)
+	if (ev->ptr_status != RMX_DNS_OK) {
+		check_fold_dnssec(ev->chk, ev->ptr_sec);
 		return "unknown";
+	}
 	for (i = 0; i < ev->nptr; i++) {
 		ptr_validate(ev, i);
 		if (ev->ptrs[i].state != SLOT_DONE)
@@ -685,6 +695,8 @@ static const char *ptr_value(struct spf_eval *ev, struct spf_frame *f)
 	}
 	if (waiting || ev->ended)
 		return NULL;
+	/* the expanded name, and so the verdict, rests on these answers */
+	check_fold_dnssec(ev->chk, ptr_dnssec(ev));
 	if (frame_wire(ev, f->qname, &f->wire, &f->wlen)) {
 		for (i = 0; i < ev->nptr && pick == ev->nptr; i++)
 			if (ev->ptrs[i].valid && rmx_name_equal(ev->ptrs[i].wire,
@@ -813,6 +825,7 @@ static void answer_a(struct rmx_check *chk, void *arg,
 
 	(void)chk;
 	s->state = SLOT_DONE;
+	s->sec = (uint8_t)check_dnssec_bits(ans);
 	switch (ans->status) {
 	case RMX_DNS_OK:
 		s->outcome = OUT_NOMATCH;
@@ -839,6 +852,7 @@ static void answer_exists(struct rmx_check *chk, void *arg,
 
 	(void)chk;
 	s->state = SLOT_DONE;
+	s->sec = (uint8_t)check_dnssec_bits(ans);
 	switch (ans->status) {
 	case RMX_DNS_OK:
 		s->outcome = ans->count > 0 ? OUT_MATCH : OUT_VOID;
@@ -888,6 +902,7 @@ static void answer_mx_addr(struct rmx_check *chk, void *arg,
 
 	(void)chk;
 	x->state = SLOT_DONE;
+	x->sec = (uint8_t)check_dnssec_bits(ans);
 	x->outcome = OUT_NOMATCH;
 	if (ans->status == RMX_DNS_OK) {
 		for (i = 0; i < ans->count; i++)
@@ -911,6 +926,7 @@ static void answer_mx(struct rmx_check *chk, void *arg,
 	size_t i, j;
 
 	(void)chk;
+	s->sec = (uint8_t)check_dnssec_bits(ans);
 	if (ans->status == RMX_DNS_NODATA || ans->status == RMX_DNS_NXDOMAIN) {
 		s->outcome = OUT_VOID;
 		s->state = SLOT_DONE;
@@ -1313,6 +1329,41 @@ static enum step count_void(struct spf_eval *ev, const struct spf_term *t)
 }
 
 /* End of a record without a match: redirect, or neutral. */
+/* ---- DNSSEC of the verdict ---- */
+
+/* The client's PTR answer and the address answers of its names. */
+static unsigned ptr_dnssec(const struct spf_eval *ev)
+{
+	unsigned bits = ev->ptr_sec, i;
+
+	for (i = 0; i < ev->nptr; i++)
+		if (ev->ptrs[i].state == SLOT_DONE)
+			bits |= ev->ptrs[i].sec;
+	return bits;
+}
+
+/* What a finished slot's outcome rests on: its own answers, for mx the
+ * host lookups up to the one that decided (in preference order), for ptr
+ * the PTR names. */
+static unsigned slot_dnssec(const struct spf_eval *ev,
+	const struct spf_slot *s)
+{
+	unsigned bits = s->sec, i;
+
+	if (s->term != NULL && s->term->kind == SPF_MX) {
+		for (i = 0; i < s->nsubs && s->subs[i].state == SLOT_DONE;
+		    i++) {
+			bits |= s->subs[i].sec;
+			if (s->subs[i].outcome == OUT_MATCH ||
+			    s->subs[i].outcome == OUT_TEMPERROR)
+				break;
+		}
+	} else if (s->term != NULL && s->term->kind == SPF_PTR) {
+		bits |= ptr_dnssec(ev);
+	}
+	return bits;
+}
+
 static enum step step_redirect(struct spf_eval *ev)
 {
 	struct spf_frame *f = ev->frame;
@@ -1331,6 +1382,7 @@ static enum step step_redirect(struct spf_eval *ev)
 	}
 	if (s->state != SLOT_DONE)
 		return STEP_BLOCK;
+	check_fold_dnssec(ev->chk, s->sec);
 	switch ((enum outcome)s->outcome) {
 	case OUT_RECORD:
 		if (s->child == NULL)
@@ -1389,6 +1441,7 @@ static enum step step_term(struct spf_eval *ev)
 			return STEP_END;
 		if (s->state != SLOT_DONE)
 			return STEP_BLOCK;
+		check_fold_dnssec(ev->chk, slot_dnssec(ev, s));
 		switch ((enum outcome)s->outcome) {
 		case OUT_MATCH:
 			match = true;
@@ -1439,6 +1492,7 @@ static enum step step_top(struct spf_eval *ev)
 		return STEP_END;
 	if (s->state != SLOT_DONE)
 		return STEP_BLOCK;
+	check_fold_dnssec(ev->chk, s->sec);
 	switch ((enum outcome)s->outcome) {
 	case OUT_RECORD:
 		break;
