@@ -62,9 +62,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: async_checks ZONEFILE\n");
 		return 2;
 	}
-	if (rmx_zone_new(RMX_TYPE_DEFAULT, &zone) != RMX_OK ||
-	    rmx_zone_load_file(zone, argv[1], NULL, &diag) != RMX_OK) {
+	if (rmx_zone_new(RMX_TYPE_DEFAULT, &zone) != RMX_OK) {
+		fprintf(stderr, "async_checks: out of memory\n");
+		return 1;
+	}
+	if (rmx_zone_load_file(zone, argv[1], NULL, &diag) != RMX_OK) {
 		fprintf(stderr, "async_checks: %s\n", diag.msg);
+		rmx_zone_free(zone);
 		return 1;
 	}
 	res = rmx_zone_resolver(zone);

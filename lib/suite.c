@@ -966,6 +966,14 @@ static int list_load(const char *path, bool with_result,
 		rc = parse_exception_line(exc, s, with_result, path, line,
 			diag);
 	}
+	/* getline() also stops on a read error (a directory: EISDIR); that
+	 * is not the end of the list. */
+	if (rc == RMX_OK && ferror(fp)) {
+		rc = errno == ENOMEM ? RMX_ENOMEM : RMX_EIO;
+		if (diag != NULL)
+			snprintf(diag->msg, sizeof(diag->msg), "%.200s: %s",
+				path, strerror(errno));
+	}
 	free(buf);
 	fclose(fp);
 	if (rc != RMX_OK) {

@@ -382,6 +382,15 @@ static void test_exceptions_file(void **state)
 		RMX_EMALFORMED);
 	assert_int_equal(diag.line, 1);
 	assert_non_null(strstr(diag.msg, "reason"));
+	/* a path that opens but cannot be read is an error, not an empty
+	 * list */
+	assert_int_equal(rmx_suite_exceptions_load("/tmp", &exc, &diag),
+		RMX_EIO);
+	assert_null(exc);
+	assert_non_null(strstr(diag.msg, "/tmp: "));
+	assert_int_equal(rmx_suite_exclusions_load("/tmp", &exc, &diag),
+		RMX_EIO);
+	assert_null(exc);
 	unlink(good);
 	unlink(bad1);
 	unlink(bad2);

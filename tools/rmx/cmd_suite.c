@@ -554,10 +554,13 @@ int cmd_suite(int argc, char **argv)
 				"expected rmx,spf | rmx | spf | spf,rmx");
 	}
 	if (rc == CLI_EXIT_OK && a.exc_path != NULL) {
+		int lrc;
+
 		rmx_diag_clear(&diag);
-		if (rmx_suite_exceptions_load(a.exc_path, &exc, &diag) !=
-		    RMX_OK)
-			rc = cli_input_error("%s", diag.msg);
+		lrc = rmx_suite_exceptions_load(a.exc_path, &exc, &diag);
+		if (lrc != RMX_OK)
+			rc = cli_input_error("%s", diag.msg[0] != '\0' ?
+				diag.msg : rmx_strerror(lrc));
 		a.opt.exceptions = exc;
 	}
 	pr.verbose = a.verbose;
