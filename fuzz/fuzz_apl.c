@@ -25,16 +25,6 @@
 
 #define APL_TEXT_MAX (256 * 1024)
 
-static void hexdump_stderr(const char *what, const uint8_t *p, size_t len)
-{
-	size_t i;
-
-	fprintf(stderr, "%s (%zu):", what, len);
-	for (i = 0; i < len && i < 512; i++)
-		fprintf(stderr, "%02x", p[i]);
-	fputc('\n', stderr);
-}
-
 static char *print_apl(const uint8_t *rdata, size_t len, size_t *textlen)
 {
 	/* An item is at least 4 octets; its text at most ~5 + 2*127 + 8. */

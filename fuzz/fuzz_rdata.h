@@ -32,16 +32,6 @@ static bool equal_but_case(const uint8_t *a, const uint8_t *b, size_t len)
 	return true;
 }
 
-static void hexdump_stderr(const char *what, const uint8_t *p, size_t len)
-{
-	size_t i;
-
-	fprintf(stderr, "%s (%zu):", what, len);
-	for (i = 0; i < len && i < 512; i++)
-		fprintf(stderr, "%02x", p[i]);
-	fputc('\n', stderr);
-}
-
 /* Text of valid RDATA into a fresh buffer; fails the property if the
  * library refuses RDATA that rmx_rdata_check accepted. */
 static char *print_rdata(const uint8_t *rdata, size_t len, size_t *textlen)

@@ -95,6 +95,20 @@ static bool fuzz_printable(const char *s)
 	return true;
 }
 
+/* The first 512 octets of p as hex on stderr, before a failed property
+ * aborts, so that the report shows the data. */
+static void hexdump_stderr(const char *what, const uint8_t *p, size_t len)
+	__attribute__((unused));
+static void hexdump_stderr(const char *what, const uint8_t *p, size_t len)
+{
+	size_t i;
+
+	fprintf(stderr, "%s (%zu):", what, len);
+	for (i = 0; i < len && i < 512; i++)
+		fprintf(stderr, "%02x", p[i]);
+	fputc('\n', stderr);
+}
+
 /* A diag a parser filled on error: message NUL-terminated. */
 static void fuzz_check_diag(const struct rmx_diag *d, const char *who)
 	__attribute__((unused));
